@@ -1,0 +1,13 @@
+package dev.modelport.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * What a repo's {@code config.json} says, once the runtime has accepted it.
+ *
+ * @param architecture e.g. {@code DistilBertForSequenceClassification}
+ * @param modelType e.g. {@code distilbert}
+ * @param config the whole config.json
+ */
+public record ModelSpec(String architecture, String modelType, Head head, JsonNode config) {
+}

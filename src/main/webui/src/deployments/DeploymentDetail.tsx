@@ -1,0 +1,208 @@
+import { useEffect, useRef, useState } from 'react'
+import { api, ApiError } from '../api/client'
+import type { Deployment } from '../api/types'
+import { StatusBadge } from '../components/StatusBadge'
+import { CopyButton } from '../components/CopyButton'
+import { formatBytes, formatMs } from '../lib/format'
+import { navigate } from '../lib/router'
+import { errorHelp } from '../progress/errorHelp'
+import { isTerminal } from '../progress/stages'
+import { TryItPanel } from '../tryit/TryItPanel'
+import { taskLabel } from '../wizard/suggestions'
+import { intervalLatency, LatencyChart, type LatencyPoint } from './LatencyChart'
+import { Link } from './DeploymentsPage'
+import { usePolling } from './usePolling'
+import { UsageExamples } from './UsageExamples'
+
+const MAX_POINTS = 120
+
+export function DeploymentDetail({ deploymentId }: { deploymentId: string }) {
+  const { data: d, error, refresh } = usePolling((s) => api.deployment(deploymentId, s), 2000, deploymentId)
+  const [points, setPoints] = useState<LatencyPoint[]>([])
+  const lastStats = useRef<Deployment['stats'] | null>(null)
+  const [confirming, setConfirming] = useState(false)
+  const [undeploying, setUndeploying] = useState(false)
+  const [undeployError, setUndeployError] = useState<ApiError | null>(null)
+
+  useEffect(() => {
+    if (!d) return
+    const ms = intervalLatency(lastStats.current, d.stats)
+    lastStats.current = d.stats
+    if (ms != null) setPoints((p) => [...p, { t: Date.now(), ms }].slice(-MAX_POINTS))
+  }, [d])
+
+  const undeploy = async () => {
+    setUndeploying(true)
+    setUndeployError(null)
+    try {
+      await api.undeploy(deploymentId)
+      navigate('/deployments')
+    } catch (e) {
+      setUndeployError(e instanceof ApiError ? e : new ApiError(0, { code: 'INTERNAL_ERROR', message: String(e) }))
+      setUndeploying(false)
+      setConfirming(false)
+    }
+  }
+
+  if (error && !d) {
+    return (
+      <div className="page narrow">
+        <div className="callout callout-danger" role="alert" data-testid="detail-error">
+          <p className="callout-title">
+            {error.status === 404 ? 'No such deployment' : 'Cannot load the deployment'} <code className="error-code">{error.code}</code>
+          </p>
+          <p>{error.message}</p>
+        </div>
+        <Link href="/deployments">← All deployments</Link>
+      </div>
+    )
+  }
+  if (!d) return <div className="page"><div className="card card-quiet">Loading…</div></div>
+
+  const ready = d.status === 'completed'
+  return (
+    <div className="page detail" data-testid="deployment-detail">
+      <Link href="/deployments" className="back-link">
+        ← All deployments
+      </Link>
+      <div className="page-head">
+        <div>
+          <h1 className="with-badge">
+            {d.deployment_id} <StatusBadge status={d.status} />
+          </h1>
+          <p className="muted mono">{d.model_id}</p>
+        </div>
+        <div className="actions">
+          {!isTerminal(d.status) && (
+            <button type="button" className="btn" onClick={() => navigate(`/deployments/${encodeURIComponent(d.deployment_id)}/progress`)}>
+              Show progress
+            </button>
+          )}
+          {confirming ? (
+            <>
+              <button type="button" className="btn btn-ghost" onClick={() => setConfirming(false)} disabled={undeploying}>
+                Keep it
+              </button>
+              <button type="button" className="btn btn-danger" onClick={undeploy} disabled={undeploying} data-testid="confirm-undeploy" autoFocus>
+                {undeploying ? 'Undeploying…' : 'Yes, undeploy'}
+              </button>
+            </>
+          ) : (
+            <button type="button" className="btn btn-danger-outline" onClick={() => setConfirming(true)} data-testid="undeploy">
+              Undeploy
+            </button>
+          )}
+        </div>
+      </div>
+
+      {undeployError && (
+        <div className="callout callout-danger" role="alert">
+          <p className="callout-title">
+            Undeploy failed <code className="error-code">{undeployError.code}</code>
+          </p>
+          <p>{undeployError.message}</p>
+        </div>
+      )}
+      {d.error && (
+        <div className="callout callout-danger" role="alert" data-testid="deployment-error">
+          <p className="callout-title">
+            Deployment failed <code className="error-code">{d.error.code}</code>
+          </p>
+          <p>{d.error.message}</p>
+          <p className="callout-help">
+            <strong>What to do: </strong>
+            {errorHelp(d.error.code)}
+          </p>
+        </div>
+      )}
+
+      <div className="detail-grid">
+        <section className="card" aria-labelledby="facts-title">
+          <h2 id="facts-title">Details</h2>
+          <dl className="facts facts-list">
+            <div>
+              <dt>Inference URL</dt>
+              <dd className="mono copyable">
+                <span data-testid="inference-url">{d.inference_url}</span>
+                <CopyButton text={new URL(d.inference_url, window.location.origin).href} label="Copy inference URL" />
+              </dd>
+            </div>
+            <div>
+              <dt>Dedicated endpoint</dt>
+              <dd className="mono copyable">
+                {d.endpoint ? (
+                  <>
+                    <span data-testid="endpoint">{d.endpoint}</span>
+                    <CopyButton text={d.endpoint} label="Copy dedicated endpoint" />
+                  </>
+                ) : (
+                  <span className="muted">none</span>
+                )}
+              </dd>
+            </div>
+            <div>
+              <dt>Task</dt>
+              <dd>{taskLabel(d.task)}</dd>
+            </div>
+            <div>
+              <dt>Architecture</dt>
+              <dd className="mono">{d.architecture ?? '—'}</dd>
+            </div>
+            <div>
+              <dt>Revision</dt>
+              <dd className="mono">
+                {d.revision}
+                {d.commit ? ` · ${d.commit.slice(0, 10)}` : ''}
+              </dd>
+            </div>
+            <div>
+              <dt>Device</dt>
+              <dd className="mono">
+                {d.device} · {d.dtype}
+              </dd>
+            </div>
+            <div>
+              <dt>Memory</dt>
+              <dd>{d.memory_bytes ? formatBytes(d.memory_bytes) : '—'}</dd>
+            </div>
+            <div>
+              <dt>Files</dt>
+              <dd>
+                {d.files.length} · {formatBytes(d.files.reduce((n, f) => n + f.size, 0))}
+              </dd>
+            </div>
+          </dl>
+        </section>
+
+        <section className="card" aria-labelledby="stats-title">
+          <div className="section-head">
+            <h2 id="stats-title">Traffic</h2>
+            <button type="button" className="btn btn-sm btn-ghost" onClick={refresh}>
+              Refresh
+            </button>
+          </div>
+          <div className="stat-row stat-row-3">
+            <div className="stat">
+              <span className="stat-label">Requests</span>
+              <span className="stat-value" data-testid="stat-requests">
+                {d.stats.requests.toLocaleString()}
+              </span>
+            </div>
+            <div className="stat">
+              <span className="stat-label">Errors</span>
+              <span className={`stat-value ${d.stats.errors ? 'bad' : ''}`}>{d.stats.errors.toLocaleString()}</span>
+            </div>
+            <div className="stat">
+              <span className="stat-label">Avg latency</span>
+              <span className="stat-value">{d.stats.requests ? formatMs(d.stats.avg_latency_ms) : '—'}</span>
+            </div>
+          </div>
+          <LatencyChart points={points} />
+        </section>
+      </div>
+
+      {ready && <TryItPanel deployment={d} onDone={refresh} />}
+      {d.usage_examples && <UsageExamples examples={d.usage_examples} />}
+    </div>
+  )
+}

@@ -1,0 +1,260 @@
+import { useRef, useState } from 'react'
+import { ApiError } from '../api/client'
+import type { Deployment } from '../api/types'
+import { formatMs } from '../lib/format'
+import { errorHelp } from '../progress/errorHelp'
+import { taskLabel } from '../wizard/suggestions'
+import {
+  ClassificationResult,
+  EmbeddingResult,
+  EntitiesResult,
+  FillMaskResult,
+  firstOf,
+  QaResult,
+  SimilarityResult,
+  type Entity,
+  type LabelScore,
+  type MaskFill,
+  type QaAnswer,
+} from './results'
+import { streamGeneration } from './streamGeneration'
+import { useInference, type InferenceState } from './useInference'
+
+interface PanelProps {
+  deployment: Deployment
+  onDone: () => void
+}
+
+/** The mask token of the model family: RoBERTa-style tokenizers use `<mask>`. */
+export function maskToken(architecture: string | null): string {
+  return architecture && /roberta|xlm|camembert|bart/i.test(architecture) ? '<mask>' : '[MASK]'
+}
+
+export function TryItPanel({ deployment, onDone }: PanelProps) {
+  const Panel = PANELS[deployment.task] ?? UnsupportedPanel
+  return (
+    <section className="card tryit" aria-labelledby="tryit-title" data-testid="try-it">
+      <div className="section-head">
+        <h2 id="tryit-title">Try it</h2>
+        <span className="tag">{taskLabel(deployment.task)}</span>
+      </div>
+      <Panel deployment={deployment} onDone={onDone} />
+    </section>
+  )
+}
+
+function Outcome<T>({ state, children }: { state: InferenceState<T>; children: (r: T) => React.ReactNode }) {
+  return (
+    <div className="tryit-result" aria-live="polite">
+      {state.error && <ErrorBox error={state.error} />}
+      {state.result != null && !state.error && (
+        <>
+          {children(state.result)}
+          {state.timeMs != null && (
+            <p className="muted small" data-testid="inference-time">
+              Answered in {formatMs(state.timeMs)}
+            </p>
+          )}
+        </>
+      )}
+    </div>
+  )
+}
+
+function ErrorBox({ error }: { error: ApiError }) {
+  return (
+    <div className="callout callout-danger" role="alert" data-testid="inference-error">
+      <p className="callout-title">
+        Inference failed <code className="error-code">{error.code}</code>
+      </p>
+      <p>{error.message}</p>
+      <p className="callout-help">{errorHelp(error.code)}</p>
+    </div>
+  )
+}
+
+function RunButton({ busy, label = 'Run' }: { busy: boolean; label?: string }) {
+  return (
+    <button type="submit" className="btn btn-primary" disabled={busy} data-testid="run-inference">
+      {busy ? 'Running…' : label}
+    </button>
+  )
+}
+
+function TextArea({ id, label, value, onChange, rows = 3 }: { id: string; label: string; value: string; onChange: (v: string) => void; rows?: number }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <textarea id={id} className="input" rows={rows} value={value} onChange={(e) => onChange(e.target.value)} data-testid={`tryit-${id}`} />
+    </div>
+  )
+}
+
+function ClassificationPanel({ deployment, onDone }: PanelProps) {
+  const [text, setText] = useState('I love how easy this was to set up!')
+  const inf = useInference<LabelScore[] | LabelScore[][]>(deployment.deployment_id, onDone)
+  return (
+    <form className="tryit-form" onSubmit={(e) => { e.preventDefault(); inf.run({ inputs: text, parameters: { top_k: null } }) }}>
+      <TextArea id="text" label="Text" value={text} onChange={setText} />
+      <RunButton busy={inf.busy} />
+      <Outcome state={inf}>{(r) => <ClassificationResult result={firstOf(r)} />}</Outcome>
+    </form>
+  )
+}
+
+function NerPanel({ deployment, onDone }: PanelProps) {
+  const [text, setText] = useState('My name is Clara and I live in Berkeley, California, and work at Apple.')
+  const [sent, setSent] = useState('')
+  const inf = useInference<Entity[] | Entity[][]>(deployment.deployment_id, onDone)
+  return (
+    <form className="tryit-form" onSubmit={(e) => { e.preventDefault(); setSent(text); inf.run({ inputs: text, parameters: { aggregation_strategy: 'simple' } }) }}>
+      <TextArea id="text" label="Text" value={text} onChange={setText} />
+      <RunButton busy={inf.busy} />
+      <Outcome state={inf}>{(r) => <EntitiesResult text={sent} entities={firstOf(r)} />}</Outcome>
+    </form>
+  )
+}
+
+function FillMaskPanel({ deployment, onDone }: PanelProps) {
+  const mask = maskToken(deployment.architecture)
+  const [text, setText] = useState(`Paris is the ${mask} of France.`)
+  const inf = useInference<MaskFill[] | MaskFill[][]>(deployment.deployment_id, onDone)
+  const hasMask = text.includes(mask)
+  return (
+    <form className="tryit-form" onSubmit={(e) => { e.preventDefault(); if (hasMask) inf.run({ inputs: text, parameters: { top_k: 5 } }) }}>
+      <TextArea id="text" label={`Text with ${mask}`} value={text} onChange={setText} />
+      {!hasMask && <p className="field-error">Put {mask} where the model should fill in a word.</p>}
+      <RunButton busy={inf.busy} />
+      <Outcome state={inf}>{(r) => <FillMaskResult result={firstOf(r)} />}</Outcome>
+    </form>
+  )
+}
+
+function QaPanel({ deployment, onDone }: PanelProps) {
+  const [question, setQuestion] = useState('Where do I live?')
+  const [context, setContext] = useState('My name is Wolfgang and I live in Berlin. I work as an engineer.')
+  const [sent, setSent] = useState('')
+  const inf = useInference<QaAnswer>(deployment.deployment_id, onDone)
+  return (
+    <form className="tryit-form" onSubmit={(e) => { e.preventDefault(); setSent(context); inf.run({ inputs: { question, context } }) }}>
+      <div className="field">
+        <label htmlFor="question">Question</label>
+        <input id="question" className="input" value={question} onChange={(e) => setQuestion(e.target.value)} data-testid="tryit-question" />
+      </div>
+      <TextArea id="context" label="Context" value={context} onChange={setContext} rows={4} />
+      <RunButton busy={inf.busy} />
+      <Outcome state={inf}>{(r) => <QaResult context={sent} result={Array.isArray(r) ? r[0] : r} />}</Outcome>
+    </form>
+  )
+}
+
+function SimilarityPanel({ deployment, onDone }: PanelProps) {
+  const [source, setSource] = useState('A man is eating food.')
+  const [others, setOthers] = useState('A man is eating a piece of bread.\nA man is riding a horse.\nThe girl is carrying a baby.')
+  const [sent, setSent] = useState<string[]>([])
+  const inf = useInference<number[]>(deployment.deployment_id, onDone)
+  return (
+    <form
+      className="tryit-form"
+      onSubmit={(e) => {
+        e.preventDefault()
+        const sentences = others.split('\n').map((s) => s.trim()).filter(Boolean)
+        setSent(sentences)
+        inf.run({ inputs: { source_sentence: source, sentences } })
+      }}
+    >
+      <div className="field">
+        <label htmlFor="source">Source sentence</label>
+        <input id="source" className="input" value={source} onChange={(e) => setSource(e.target.value)} data-testid="tryit-source" />
+      </div>
+      <TextArea id="sentences" label="Compare with (one per line)" value={others} onChange={setOthers} rows={4} />
+      <RunButton busy={inf.busy} />
+      <Outcome state={inf}>{(r) => <SimilarityResult sentences={sent} scores={r} />}</Outcome>
+    </form>
+  )
+}
+
+function EmbeddingPanel({ deployment, onDone }: PanelProps) {
+  const [text, setText] = useState('Modelport turns Hub models into APIs.')
+  const inf = useInference<number[] | number[][]>(deployment.deployment_id, onDone)
+  return (
+    <form className="tryit-form" onSubmit={(e) => { e.preventDefault(); inf.run({ inputs: text }) }}>
+      <TextArea id="text" label="Text" value={text} onChange={setText} />
+      <RunButton busy={inf.busy} label="Embed" />
+      <Outcome state={inf}>{(r) => <EmbeddingResult vector={(Array.isArray(r[0]) ? r[0] : r) as number[]} />}</Outcome>
+    </form>
+  )
+}
+
+export function GenerationPanel({ deployment, onDone }: PanelProps) {
+  const [prompt, setPrompt] = useState('Once upon a time,')
+  const [maxTokens, setMaxTokens] = useState(40)
+  const [output, setOutput] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<ApiError | null>(null)
+  const ctrl = useRef<AbortController | null>(null)
+
+  const run = async () => {
+    ctrl.current?.abort()
+    const c = new AbortController()
+    ctrl.current = c
+    setBusy(true)
+    setError(null)
+    setOutput('')
+    try {
+      await streamGeneration(
+        deployment.deployment_id,
+        { inputs: prompt, parameters: { max_new_tokens: maxTokens, return_full_text: false }, stream: true },
+        (t) => setOutput((o) => o + t),
+        c.signal,
+      )
+    } catch (e) {
+      if ((e as Error).name !== 'AbortError')
+        setError(e instanceof ApiError ? e : new ApiError(0, { code: 'INTERNAL_ERROR', message: String(e) }))
+    }
+    setBusy(false)
+    onDone()
+  }
+
+  return (
+    <form className="tryit-form" onSubmit={(e) => { e.preventDefault(); run() }}>
+      <TextArea id="prompt" label="Prompt" value={prompt} onChange={setPrompt} />
+      <div className="field field-inline">
+        <label htmlFor="max-new-tokens">Max new tokens</label>
+        <input id="max-new-tokens" type="number" min={1} max={512} className="input input-sm" value={maxTokens} onChange={(e) => setMaxTokens(e.target.valueAsNumber || 1)} />
+      </div>
+      <div className="actions">
+        <RunButton busy={busy} label="Generate" />
+        {busy && (
+          <button type="button" className="btn btn-ghost" onClick={() => ctrl.current?.abort()}>
+            Stop
+          </button>
+        )}
+      </div>
+      <div className="tryit-result" aria-live="polite">
+        {error && <ErrorBox error={error} />}
+        {(output || busy) && (
+          <p className="generation" data-testid="generation-output">
+            <span className="muted">{prompt}</span>
+            {output}
+            {busy && <span className="caret" aria-hidden="true" />}
+          </p>
+        )}
+      </div>
+    </form>
+  )
+}
+
+function UnsupportedPanel({ deployment }: PanelProps) {
+  return <p className="muted">No try-it panel for the task “{deployment.task}”. Use the examples below.</p>
+}
+
+const PANELS: Record<string, (p: PanelProps) => React.ReactNode> = {
+  'text-classification': ClassificationPanel,
+  'token-classification': NerPanel,
+  'fill-mask': FillMaskPanel,
+  'question-answering': QaPanel,
+  'sentence-similarity': SimilarityPanel,
+  'feature-extraction': EmbeddingPanel,
+  'text-generation': GenerationPanel,
+}

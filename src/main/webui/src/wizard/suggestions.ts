@@ -1,0 +1,34 @@
+import type { TaskName } from '../api/types'
+
+export const TASK_LABELS: Record<TaskName, string> = {
+  'text-classification': 'Text classification',
+  'token-classification': 'Named entities',
+  'fill-mask': 'Fill mask',
+  'question-answering': 'Question answering',
+  'feature-extraction': 'Embeddings',
+  'sentence-similarity': 'Sentence similarity',
+  'text-generation': 'Text generation',
+}
+
+export function taskLabel(task: string | null | undefined): string {
+  return (task && TASK_LABELS[task as TaskName]) || task || '—'
+}
+
+export interface Suggestion {
+  modelId: string
+  task: TaskName
+  note: string
+}
+
+/** Well-known small models, one or two per task, that Modelport's architectures cover. */
+export const SUGGESTIONS: Suggestion[] = [
+  { modelId: 'distilbert/distilbert-base-uncased-finetuned-sst-2-english', task: 'text-classification', note: 'Sentiment, 268 MB' },
+  { modelId: 'cardiffnlp/twitter-roberta-base-sentiment-latest', task: 'text-classification', note: 'Tweet sentiment, RoBERTa' },
+  { modelId: 'dslim/bert-base-NER', task: 'token-classification', note: 'People, places, organizations' },
+  { modelId: 'google-bert/bert-base-uncased', task: 'fill-mask', note: 'The original BERT' },
+  { modelId: 'FacebookAI/roberta-base', task: 'fill-mask', note: 'RoBERTa, <mask> token' },
+  { modelId: 'distilbert/distilbert-base-cased-distilled-squad', task: 'question-answering', note: 'Extractive QA on SQuAD' },
+  { modelId: 'sentence-transformers/all-MiniLM-L6-v2', task: 'sentence-similarity', note: '384-d embeddings, 90 MB' },
+  { modelId: 'BAAI/bge-small-en-v1.5', task: 'feature-extraction', note: 'Retrieval embeddings' },
+  { modelId: 'openai-community/gpt2', task: 'text-generation', note: 'GPT-2 small, 548 MB' },
+]

@@ -1,0 +1,17 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite'
+import react from '@vitejs/plugin-react'
+
+// Quinoa starts `npm run dev` and proxies to this port; it serves dist/ in test and prod.
+const port = Number(process.env.FRONTEND_PORT ?? 5173)
+
+export default defineConfig({
+  plugins: [react()],
+  server: { port, strictPort: true },
+  build: { outDir: 'dist', emptyOutDir: true },
+  test: {
+    environment: 'jsdom',
+    setupFiles: ['./src/test/setup.ts'],
+    include: ['src/**/*.test.{ts,tsx}'],
+  },
+})

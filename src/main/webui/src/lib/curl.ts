@@ -11,6 +11,6 @@ export function deployCurl(origin: string, req: DeployRequest, withKey: boolean)
     `  -H 'Content-Type: application/json'`,
   ]
   if (withKey) lines.push(`  -H "Authorization: Bearer $MODELPORT_API_KEY"`)
-  lines.push(`  -d ${shellQuote(JSON.stringify(req))}`)
+  lines.push(`  -d ${shellQuote(JSON.stringify(req, null, 2))}`)
   return lines.join(' \\\n')
 }

@@ -30,7 +30,7 @@ export function formatDuration(seconds: number | null | undefined): string {
 
 export function formatMs(ms: number | null | undefined): string {
   if (ms == null || !Number.isFinite(ms)) return '—'
-  return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`
+  return ms < 100 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`
 }
 
 export function formatPercent(p: number): string {

@@ -31,7 +31,7 @@ export type StageState = 'done' | 'current' | 'pending' | 'failed'
 
 /**
  * The state of each stage given the latest status and the furthest stage reached; a failure is
- * drawn on the stage after the last one reached, which is where it happened.
+ * drawn on the furthest stage reached, the one that was running when it happened.
  */
 export function stageStates(status: string, furthest: number): StageState[] {
   const current = stageIndex(status)

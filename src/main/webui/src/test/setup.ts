@@ -6,3 +6,7 @@ afterEach(() => {
   sessionStorage.clear()
   localStorage.clear()
 })
+import '@testing-library/jest-dom/vitest'
+
+// jsdom has no layout: scrolling after navigation is a no-op here
+window.scrollTo = () => {}

@@ -9,7 +9,7 @@ import { toDeployRequest } from './state'
 import type { StepProps } from './stepProps'
 import { taskLabel } from './suggestions'
 
-export function SummaryStep({ state, system, onDeployed }: StepProps & { onDeployed: () => void }) {
+export function SummaryStep({ state, system, onDeployed, onBack }: StepProps & { onDeployed: () => void; onBack: () => void }) {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<ApiError | null>(null)
   const req = toDeployRequest(state)
@@ -77,7 +77,10 @@ export function SummaryStep({ state, system, onDeployed }: StepProps & { onDeplo
         </div>
       )}
 
-      <div className="deploy-row">
+      <div className="step-footer">
+        <button type="button" className="btn" onClick={onBack} data-testid="wizard-back">
+          Back
+        </button>
         <button type="button" className="btn btn-primary btn-lg" onClick={deploy} disabled={busy} data-testid="deploy-button">
           {busy ? 'Starting…' : 'Deploy'}
         </button>

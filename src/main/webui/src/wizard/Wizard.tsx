@@ -106,17 +106,19 @@ export function Wizard({ step, system }: Props) {
         {step === 'hardware' && <HardwareStep {...props} />}
         {step === 'dependencies' && <DependenciesStep {...props} />}
         {step === 'settings' && <SettingsStep {...props} />}
-        {step === 'summary' && <SummaryStep {...props} onDeployed={() => sessionStorage.removeItem(STORAGE)} />}
+        {step === 'summary' && (
+          <SummaryStep {...props} onDeployed={() => sessionStorage.removeItem(STORAGE)} onBack={() => go(index - 1)} />
+        )}
 
-        <footer className="step-footer">
-          {index > 0 ? (
-            <button type="button" className="btn" onClick={() => go(index - 1)} data-testid="wizard-back">
-              Back
-            </button>
-          ) : (
-            <span />
-          )}
-          {index < STEPS.length - 1 && (
+        {index < STEPS.length - 1 && (
+          <footer className="step-footer">
+            {index > 0 ? (
+              <button type="button" className="btn" onClick={() => go(index - 1)} data-testid="wizard-back">
+                Back
+              </button>
+            ) : (
+              <span />
+            )}
             <div className="next-wrap">
               {problems[index] && state.modelId && <span className="muted small">{problems[index]}</span>}
               <button
@@ -129,8 +131,8 @@ export function Wizard({ step, system }: Props) {
                 Next: {STEPS[index + 1].title}
               </button>
             </div>
-          )}
-        </footer>
+          </footer>
+        )}
       </section>
     </div>
   )

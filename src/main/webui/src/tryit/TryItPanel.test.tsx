@@ -1,0 +1,133 @@
+import { render, screen, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { deployment, fakeFetch } from '../test/fixtures'
+import { ClassificationResult, EntitiesResult, FillMaskResult, QaResult, SimilarityResult } from './results'
+import { maskToken, TryItPanel } from './TryItPanel'
+
+afterEach(() => vi.unstubAllGlobals())
+
+const widths = (root: HTMLElement) =>
+  [...root.querySelectorAll<HTMLElement>('.score-bar > span')].map((s) => s.style.width)
+
+describe('result views', () => {
+  it('draws classification scores as bars, best first', () => {
+    render(<ClassificationResult result={[{ label: 'NEGATIVE', score: 0.25 }, { label: 'POSITIVE', score: 0.75 }]} />)
+    const list = screen.getByTestId('classification-result')
+    expect([...list.querySelectorAll('.score-label')].map((e) => e.textContent)).toEqual(['POSITIVE', 'NEGATIVE'])
+    expect(widths(list)).toEqual(['75%', '25%'])
+  })
+
+  it('marks entity spans in the text by character offsets', () => {
+    const text = 'My name is Clara and I live in Berkeley.'
+    render(
+      <EntitiesResult
+        text={text}
+        entities={[
+          { entity_group: 'LOC', score: 0.99, word: 'Berkeley', start: 31, end: 39 },
+          { entity: 'B-PER', score: 0.98, word: 'Clara', start: 11, end: 16 },
+        ]}
+      />,
+    )
+    const marks = screen.getAllByTestId('entity')
+    expect(marks.map((m) => [m.dataset.entity, m.firstChild?.textContent])).toEqual([
+      ['PER', 'Clara'],
+      ['LOC', 'Berkeley'],
+    ])
+    expect(screen.getByTestId('entities-result').querySelector('.entity-text')?.textContent).toBe(
+      'My name is ClaraPER and I live in BerkeleyLOC.',
+    )
+  })
+
+  it('ranks fill-mask tokens', () => {
+    render(
+      <FillMaskResult
+        result={[
+          { score: 0.6, token: 3007, token_str: 'capital', sequence: 'paris is the capital of france.' },
+          { score: 0.1, token: 2103, token_str: 'city', sequence: 'paris is the city of france.' },
+        ]}
+      />,
+    )
+    const items = within(screen.getByTestId('fill-mask-result')).getAllByRole('listitem')
+    expect(items[0]).toHaveTextContent('1capitalparis is the capital of france.')
+    expect(items[1]).toHaveTextContent('2city')
+  })
+
+  it('highlights the QA answer inside the context', () => {
+    const context = 'My name is Wolfgang and I live in Berlin.'
+    render(<QaResult context={context} result={{ answer: 'Berlin', score: 0.97, start: 34, end: 40 }} />)
+    expect(screen.getByTestId('qa-answer')).toHaveTextContent('Berlin')
+    expect(screen.getByTestId('qa-result').querySelector('mark.answer')?.textContent).toBe('Berlin')
+  })
+
+  it('sorts sentence similarities and pairs each score with its sentence', () => {
+    render(<SimilarityResult sentences={['a horse', 'bread']} scores={[0.1, 0.8]} />)
+    const list = screen.getByTestId('similarity-result')
+    expect([...list.querySelectorAll('li')].map((li) => li.textContent)).toEqual(['bread0.8000', 'a horse0.1000'])
+  })
+
+  it('uses the mask token of the model family', () => {
+    expect(maskToken('RobertaForMaskedLM')).toBe('<mask>')
+    expect(maskToken('BertForMaskedLM')).toBe('[MASK]')
+  })
+})
+
+describe('TryItPanel', () => {
+  it('sends the text to the inference endpoint and shows scores and time', async () => {
+    const fetchMock = fakeFetch((method, url) =>
+      method === 'POST' && url.pathname === '/api/v1/deployments/sentiment/inference'
+        ? { status: 200, body: { status: 'success', result: [{ label: 'POSITIVE', score: 0.9 }], deployment_id: 'sentiment', inference_time_ms: 12.4 } }
+        : undefined,
+    )
+    vi.stubGlobal('fetch', fetchMock.fn)
+    const onDone = vi.fn()
+    render(<TryItPanel deployment={deployment()} onDone={onDone} />)
+    const text = screen.getByLabelText('Text')
+    await userEvent.clear(text)
+    await userEvent.type(text, 'great')
+    await userEvent.click(screen.getByRole('button', { name: 'Run' }))
+    expect(await screen.findByTestId('classification-result')).toHaveTextContent('POSITIVE')
+    expect(screen.getByTestId('inference-time')).toHaveTextContent('12.4 ms')
+    expect(fetchMock.calls[0].body).toEqual({ inputs: 'great', parameters: { top_k: null } })
+    expect(onDone).toHaveBeenCalled()
+  })
+
+  it('shows an inference error with its code', async () => {
+    vi.stubGlobal(
+      'fetch',
+      fakeFetch(() => ({ status: 409, body: { status: 'error', error: { code: 'DEPLOYMENT_NOT_READY', message: 'still loading' } } })).fn,
+    )
+    render(<TryItPanel deployment={deployment()} onDone={() => {}} />)
+    await userEvent.click(screen.getByRole('button', { name: 'Run' }))
+    expect(await screen.findByTestId('inference-error')).toHaveTextContent('DEPLOYMENT_NOT_READY')
+  })
+
+  it('streams generated tokens as they arrive', async () => {
+    const encoder = new TextEncoder()
+    let push!: (s: string) => void
+    let end!: () => void
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        push = (s) => c.enqueue(encoder.encode(s))
+        end = () => c.close()
+      },
+    })
+    let sent: unknown
+    vi.stubGlobal('fetch', async (_: string, init: RequestInit) => {
+      sent = JSON.parse(String(init.body))
+      return new Response(body, { headers: { 'Content-Type': 'text/event-stream' } })
+    })
+    render(<TryItPanel deployment={deployment({ task: 'text-generation', deployment_id: 'gpt2' })} onDone={() => {}} />)
+    const prompt = screen.getByLabelText('Prompt')
+    await userEvent.clear(prompt)
+    await userEvent.type(prompt, 'Hello')
+    await userEvent.click(screen.getByRole('button', { name: 'Generate' }))
+    push('data: {"token": {"text": " big"}, "generated_text": null}\n\n')
+    expect(await screen.findByTestId('generation-output')).toHaveTextContent('Hello big')
+    push('data: {"token": {"text": " world"}, "generated_text": null}\n\ndata: {"token": {"text": "!"}, "generated_text": " big world!"}\n\n')
+    end()
+    await screen.findByRole('button', { name: 'Generate' })
+    expect(screen.getByTestId('generation-output')).toHaveTextContent('Hello big world!')
+    expect(sent).toEqual({ inputs: 'Hello', parameters: { max_new_tokens: 40, return_full_text: false }, stream: true })
+  })
+})

@@ -67,6 +67,7 @@ public final class FakeHub implements AutoCloseable {
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicLong> bytesServed = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
+    private final Map<String, List<Long>> requestNanos = new ConcurrentHashMap<>();
     private final Set<String> gated = ConcurrentHashMap.newKeySet();
     private final Set<String> wrongSha256 = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> wrongLinkedSize = new ConcurrentHashMap<>();
@@ -76,6 +77,7 @@ public final class FakeHub implements AutoCloseable {
     private volatile long rateBytesPerSecond;
     private volatile String lfsRedirectBase;
     private volatile boolean redirectSmallFiles;
+    private volatile boolean hideBlobs;
     private volatile boolean closed;
 
     private FakeHub(Path root, int port) throws IOException {
@@ -227,6 +229,12 @@ public final class FakeHub implements AutoCloseable {
         return this;
     }
 
+    /** Model info ignores {@code ?blobs=true} (no sizes, no sha256), so clients must use the tree listing. */
+    public FakeHub hideBlobsInModelInfo(boolean on) {
+        hideBlobs = on;
+        return this;
+    }
+
     public FakeHub clearFaults() {
         bodyFault.set(null);
         statusFault.set(null);
@@ -235,6 +243,7 @@ public final class FakeHub implements AutoCloseable {
         wrongLinkedSize.clear();
         lfsRedirectBase = null;
         redirectSmallFiles = false;
+        hideBlobs = false;
         return this;
     }
 
@@ -272,9 +281,18 @@ public final class FakeHub implements AutoCloseable {
                 .sum();
     }
 
+    /** When each request for a decoded URL path arrived ({@link System#nanoTime()}), in order. */
+    public List<Long> requestTimes(String urlPath) {
+        List<Long> times = requestNanos.getOrDefault(urlPath, List.of());
+        synchronized (times) {
+            return List.copyOf(times);
+        }
+    }
+
     public void resetCounters() {
         bytesServed.clear();
         requests.clear();
+        requestNanos.clear();
     }
 
     @Override
@@ -404,6 +422,10 @@ public final class FakeHub implements AutoCloseable {
     /** Answers one request; false when the connection must be closed. */
     private boolean handle(Request req, OutputStream out, Socket socket) throws IOException {
         requests.computeIfAbsent(req.path(), k -> new AtomicLong()).incrementAndGet();
+        List<Long> times = requestNanos.computeIfAbsent(req.path(), k -> new ArrayList<>());
+        synchronized (times) {
+            times.add(System.nanoTime());
+        }
         String path = req.path();
         if (path.equals("/_stats")) {
             Map<String, Object> stats = new LinkedHashMap<>();
@@ -502,7 +524,7 @@ public final class FakeHub implements AutoCloseable {
         if (tree) {
             return json(req, out, 200, treeListing(repo, prefix, isTrue(req.query().get("recursive"))), Map.of());
         }
-        return json(req, out, 200, modelInfo(repo, isTrue(req.query().get("blobs"))), Map.of());
+        return json(req, out, 200, modelInfo(repo, isTrue(req.query().get("blobs")) && !hideBlobs), Map.of());
     }
 
     private static boolean isTrue(String v) {

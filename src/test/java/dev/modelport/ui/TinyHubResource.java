@@ -1,0 +1,51 @@
+package dev.modelport.ui;
+
+import dev.modelport.runtime.Head;
+import dev.modelport.testing.hub.FakeHub;
+import dev.modelport.testing.models.TinyCheckpoints;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A fake Hub serving one tiny DistilBERT sentiment model, {@value #MODEL_ID}, with the service's cache and
+ * deployment folders in a fresh temporary directory.
+ */
+public class TinyHubResource implements QuarkusTestResourceLifecycleManager {
+
+    public static final String MODEL_ID = "tiny-org/tiny-sentiment";
+    /** Slow enough that the download stage lasts a moment a person can see on the screenshots. */
+    private static final long HUB_BYTES_PER_SECOND = 256 * 1024;
+
+    private FakeHub hub;
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            Path dir = Files.createTempDirectory("modelport-ui-e2e");
+            Path repos = dir.resolve("hub");
+            TinyCheckpoints.distilbert(repos.resolve(MODEL_ID), Head.SEQUENCE_CLASSIFICATION);
+            hub = FakeHub.start(repos).throttle(HUB_BYTES_PER_SECOND);
+            return Map.of(
+                    "modelport.hub.endpoint", hub.url(),
+                    "modelport.hub.offline", "false",
+                    "modelport.storage.hub-cache", dir.resolve("cache").toString(),
+                    "modelport.storage.model-storage-path", dir.resolve("deployed").toString(),
+                    "modelport.storage.restore-on-startup", "false",
+                    // the test must not depend on ports 8100-8200 being free on the machine
+                    "modelport.serving.dedicated-ports-enabled", "false");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (hub != null) {
+            hub.close();
+        }
+    }
+}

@@ -102,7 +102,7 @@ export function App() {
           <div className="page">
             <div className="callout callout-danger" role="alert">
               <p className="callout-title">
-                Cannot reach the server <code className="error-code">{systemError.code}</code>
+                Server information unavailable <code className="error-code">{systemError.code}</code>
               </p>
               <p>{systemError.message}</p>
             </div>

@@ -66,7 +66,7 @@ export function DeploymentsPage() {
       {list.length > 0 && (
         <div className="card table-card">
           <div className="table-wrap">
-            <table className="table table-hover" data-testid="deployments-table">
+            <table className="table table-hover table-stack" data-testid="deployments-table">
               <caption className="visually-hidden">Deployments</caption>
               <thead>
                 <tr>
@@ -88,18 +88,22 @@ export function DeploymentsPage() {
                       </Link>
                       <div className="muted mono small">{d.model_id}</div>
                     </td>
-                    <td>
-                      <StatusBadge status={d.status} />
-                      {!isTerminal(d.status) && <span className="muted small"> {Math.round(d.progress)} %</span>}
+                    <td data-label="Status">
+                      <span className="nowrap">
+                        <StatusBadge status={d.status} />
+                        {!isTerminal(d.status) && <span className="muted small"> {Math.round(d.progress)} %</span>}
+                      </span>
                     </td>
-                    <td>{taskLabel(d.task)}</td>
-                    <td className="mono">
-                      {d.device}
-                      <span className="muted"> · {d.dtype}</span>
+                    <td data-label="Task">{taskLabel(d.task)}</td>
+                    <td data-label="Device">
+                      <span className="mono nowrap">
+                        {d.device}
+                        <span className="muted"> · {d.dtype}</span>
+                      </span>
                     </td>
-                    <td className="num">{d.memory_bytes ? formatBytes(d.memory_bytes) : '—'}</td>
-                    <td className="num">{d.stats.requests.toLocaleString()}</td>
-                    <td className="num">{d.stats.requests ? formatMs(d.stats.avg_latency_ms) : '—'}</td>
+                    <td className="num" data-label="Memory">{d.memory_bytes ? formatBytes(d.memory_bytes) : '—'}</td>
+                    <td className="num" data-label="Requests">{d.stats.requests.toLocaleString()}</td>
+                    <td className="num" data-label="Avg latency">{d.stats.requests ? formatMs(d.stats.avg_latency_ms) : '—'}</td>
                   </tr>
                 ))}
               </tbody>

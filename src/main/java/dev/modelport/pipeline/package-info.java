@@ -12,7 +12,9 @@
  * <li>token-classification: grouped entities' {@code word} is that text slice (transformers rebuilds
  *     it from tokens, which loses case and spacing in uncased models); {@code none} keeps the token.
  *     Word fusion ({@code first|average|max}) follows transformers: the tokenizer's subword prefix
- *     ({@code ##}) where it has one, else the text's spaces (byte-level BPE, SentencePiece).</li>
+ *     ({@code ##}) where it has one, else the text's spaces (byte-level BPE, SentencePiece); on top of
+ *     transformers' space rule, byte pieces of one character and a bare {@code Ġ} never start a word,
+ *     so an emoji or an accented letter is not split into several "words".</li>
  * <li>fill-mask: exactly one mask token per input.</li>
  * <li>question-answering: the question is cut to {@code max_question_len} (64) tokens and never so
  *     far that the context has no more room than the stride; {@code max_seq_len} (384, or the

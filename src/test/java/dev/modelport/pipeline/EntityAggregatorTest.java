@@ -143,4 +143,23 @@ class EntityAggregatorTest {
             assertEquals(TEXT.substring(e.start(), e.end()), e.word());
         }
     }
+
+    @Test
+    void bytePiecesOfOneCharacterAndABareSpaceMarkerNeverStartAWord() {
+        // byte-level BPE on "Hi 😀": "Hi", a bare "Ġ" (empty span), then four byte pieces sharing the emoji's span
+        String text = "Hi 😀";
+        EntityAggregator byteLevel = new EntityAggregator(labels(), null);
+        List<Token> t = List.of(
+                new Token("Hi", 0, 2, 1, false, false, peak("O", 3)),
+                new Token("Ġ", 3, 3, 2, false, false, peak("B-LOC", 3)),
+                new Token("ð", 3, 5, 3, false, false, peak("I-LOC", 2)),
+                new Token("Ł", 3, 5, 4, false, false, peak("I-LOC", 2)),
+                new Token("ĺ", 3, 5, 5, false, false, peak("I-LOC", 2)),
+                new Token("Ģ", 3, 5, 6, false, false, peak("I-LOC", 2)));
+        List<Entity> out = byteLevel.aggregate(text, t, "first", O);
+        assertEquals(1, out.size());
+        assertEquals("😀", out.getFirst().word());
+        assertEquals("LOC", out.getFirst().label());
+        assertEquals(p(3), out.getFirst().score(), 1e-9);
+    }
 }

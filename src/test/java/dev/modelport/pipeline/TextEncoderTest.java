@@ -62,6 +62,29 @@ class TextEncoderTest {
     }
 
     @Test
+    void theRealMiniLmTokenizerKeepsNeitherItsStored128NorItsFixedPadding() throws IOException {
+        // all-MiniLM-L6-v2's tokenizer.json stores truncation at 128 and fixed padding to 128
+        try (var in = getClass().getResourceAsStream("/all-minilm-l6-v2-tokenizer.json")) {
+            Files.write(dir.resolve("tokenizer.json"), in.readAllBytes());
+        }
+        JsonNode stored = Json.read(dir.resolve("tokenizer.json"));
+        assertEquals(128, stored.path("truncation").path("max_length").asInt());
+        assertEquals(128, stored.path("padding").path("strategy").path("Fixed").asInt());
+        // the repo's real limits: model_max_length 512, 512 positions, sentence-transformers' 256
+        write(dir.resolve("tokenizer_config.json"), Json.object().put("model_max_length", 512).put("do_lower_case", true));
+        write(dir.resolve("sentence_bert_config.json"), Json.object().put("max_seq_length", 256).put("do_lower_case", false));
+        SnapshotFiles files = SnapshotFiles.read(dir, Json.object().put("model_type", "bert")
+                .put("max_position_embeddings", 512).put("type_vocab_size", 2));
+        assertEquals(256, TokenLimits.maxLength(files));
+        try (TextEncoder encoder = TextEncoder.forTexts(files, TokenLimits.maxLength(files))) {
+            List<Encoded> rows = encoder.encode(List.of("Hello, wörld!", words(300)));
+            assertEquals(List.of("[CLS]", "hello", ",", "world", "!", "[SEP]"), List.of(rows.get(0).tokens()));
+            assertEquals("wörld", "Hello, wörld!".substring(rows.get(0).starts()[3], rows.get(0).ends()[3]));
+            assertEquals(256, rows.get(1).length());
+        }
+    }
+
+    @Test
     void longInputsAreCutToTheModelsLimit() {
         SnapshotFiles files = wordPiece(128);
         try (TextEncoder encoder = TextEncoder.forTexts(files, TokenLimits.maxLength(files))) {

@@ -1,0 +1,104 @@
+package dev.modelport.hub;
+
+import dev.modelport.config.ErrorCode;
+import dev.modelport.config.ModelportException;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@link ModelHub} of the real Hub protocol at {@code HF_ENDPOINT}, with the {@code huggingface_hub}
+ * cache layout under {@code HF_HUB_CACHE}; with {@code HF_HUB_OFFLINE} it answers from that cache alone.
+ */
+public final class HubClient implements ModelHub {
+    private static final String DEFAULT_ENDPOINT = "https://huggingface.co";
+
+    private final HubSettings settings;
+    private final HubCache cache;
+    private final HubApi api;
+    private final FileSelector selector = new FileSelector();
+    private final DownloadCoordinator coordinator;
+
+    public HubClient(HubSettings settings) {
+        this.settings = settings;
+        String endpoint = settings.endpoint() == null || settings.endpoint().isBlank()
+                ? DEFAULT_ENDPOINT : settings.endpoint().replaceAll("/+$", "");
+        // redirects are followed by hand: the first hop's X-Linked-* headers matter and the token must not follow to the CDN
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
+        this.cache = new HubCache(settings.cacheDir());
+        this.api = new HubApi(http, settings, endpoint);
+        this.coordinator = new DownloadCoordinator(cache, new BlobDownloader(http, settings, endpoint), settings);
+    }
+
+    @Override
+    public ModelInfo modelInfo(String repoId, String revision) {
+        cache.repoDir(repoId);
+        if (!settings.offline()) {
+            return api.modelInfo(repoId, revision);
+        }
+        String commit = cache.resolveCommit(repoId, revision).orElseThrow(() -> notInCache(repoId, revision));
+        return new ModelInfo(repoId, revision, commit, null, null, false, List.of(), cache.listSnapshot(repoId, commit));
+    }
+
+    @Override
+    public FileSelection selectFiles(ModelInfo info) {
+        return selector.select(info.files());
+    }
+
+    @Override
+    public Path fetchFile(ModelInfo info, String path) {
+        RepoFile file = info.files().stream().filter(f -> f.path().equals(path)).findFirst()
+                .orElseThrow(() -> HubErrors.fileNotFound(info.repoId(), info.revision(), path));
+        Path target = cache.snapshotFile(info.repoId(), info.commit(), path);
+        if (isCached(target, file.size())) {
+            return target;
+        }
+        if (settings.offline()) {
+            throw notInCache(info.repoId(), info.revision());
+        }
+        coordinator.download(info, List.of(file), (f, done, total) -> { }, new Cancellation());
+        return target;
+    }
+
+    @Override
+    public Path download(ModelInfo info, List<RepoFile> files, DownloadListener listener, Cancellation cancellation) {
+        if (settings.offline()) {
+            return cachedSnapshot(info.repoId(), info.commit(), files.stream().map(RepoFile::path).toList())
+                    .orElseThrow(() -> notInCache(info.repoId(), info.revision()));
+        }
+        return coordinator.download(info, files, listener, cancellation);
+    }
+
+    @Override
+    public Optional<Path> cachedSnapshot(String repoId, String commit, List<String> paths) {
+        Path dir = cache.snapshotDir(repoId, commit);
+        for (String p : paths) {
+            if (!Files.isRegularFile(dir.resolve(HubCache.checkRepoPath(p)))) {
+                return Optional.empty();
+            }
+        }
+        return Files.isDirectory(dir) ? Optional.of(dir) : Optional.empty();
+    }
+
+    private static boolean isCached(Path file, long size) {
+        try {
+            return Files.isRegularFile(file) && Files.size(file) == size;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static ModelportException notInCache(String repoId, String revision) {
+        return new ModelportException(ErrorCode.NOT_IN_CACHE, "Model '" + repoId + "' at revision '" + revision
+                + "' is not in the local cache and the Hub is switched off (HF_HUB_OFFLINE=1); deploy it once with the"
+                + " Hub reachable, or unset HF_HUB_OFFLINE.");
+    }
+}

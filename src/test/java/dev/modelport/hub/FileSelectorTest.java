@@ -1,0 +1,105 @@
+package dev.modelport.hub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** DESIGN.md's file selection on the file lists of typical Hub repos. */
+class FileSelectorTest {
+    private final FileSelector selector = new FileSelector();
+
+    private static List<RepoFile> files(String... paths) {
+        return Arrays.stream(paths).map(p -> new RepoFile(p, 10, null, "0".repeat(40))).toList();
+    }
+
+    private static List<String> selected(FileSelection s) {
+        return s.selected().stream().map(RepoFile::path).sorted().toList();
+    }
+
+    private static Map<String, String> reasons(FileSelection s) {
+        return s.skipped().stream().collect(Collectors.toMap(SkippedFile::path, SkippedFile::reason));
+    }
+
+    @Test
+    void safetensorsRepoTakesConfigTokenizerAndSafetensorsOnly() {
+        FileSelection s = selector.select(files(".gitattributes", "README.md", "config.json", "model.safetensors",
+                "pytorch_model.bin", "tf_model.h5", "flax_model.msgpack", "rust_model.ot", "onnx/model.onnx",
+                "onnx/tokenizer.json", "openvino/openvino_model.xml", "model.gguf", "special_tokens_map.json",
+                "tokenizer.json", "tokenizer_config.json", "vocab.txt", "generation_config.json", "coreml/model.mlmodel"));
+        assertEquals(List.of("config.json", "generation_config.json", "model.safetensors", "special_tokens_map.json",
+                "tokenizer.json", "tokenizer_config.json", "vocab.txt"), selected(s));
+        Map<String, String> why = reasons(s);
+        assertEquals("TensorFlow weights — not used by the PyTorch engine", why.get("tf_model.h5"));
+        assertEquals("Flax/JAX weights — not used by the PyTorch engine", why.get("flax_model.msgpack"));
+        assertEquals("Rust (tch) weights — not used by the PyTorch engine", why.get("rust_model.ot"));
+        assertEquals("ONNX export — not used by the PyTorch engine", why.get("onnx/model.onnx"));
+        assertEquals("ONNX export — not used by the PyTorch engine", why.get("onnx/tokenizer.json"));
+        assertEquals("OpenVINO export — not used by the PyTorch engine", why.get("openvino/openvino_model.xml"));
+        assertEquals("Core ML export — not used by the PyTorch engine", why.get("coreml/model.mlmodel"));
+        assertTrue(why.get("model.gguf").startsWith("GGUF"));
+        assertTrue(why.get("pytorch_model.bin").contains("safetensors weights are used instead"));
+        assertEquals("not needed", why.get("README.md"));
+        assertEquals("not needed", why.get(".gitattributes"));
+        assertEquals(18, s.selected().size() + s.skipped().size(), "every file is either selected or skipped");
+    }
+
+    @Test
+    void pickleOnlyRepoGetsNoWeightsAndAConversionHint() {
+        FileSelection s = selector.select(files("config.json", "pytorch_model.bin", "vocab.txt", "training_args.bin"));
+        assertEquals(List.of("config.json", "vocab.txt"), selected(s));
+        assertTrue(reasons(s).get("pytorch_model.bin").contains("safetensors conversion"));
+        assertTrue(reasons(s).get("training_args.bin").contains("never loaded"));
+    }
+
+    @Test
+    void shardedSafetensorsTakeIndexAndAllShards() {
+        FileSelection s = selector.select(files("config.json", "model.safetensors.index.json",
+                "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors",
+                "pytorch_model.bin.index.json", "pytorch_model-00001-of-00002.bin", "pytorch_model-00002-of-00002.bin",
+                "merges.txt", "vocab.json", "tokenizer.model", "added_tokens.json"));
+        assertEquals(List.of("added_tokens.json", "config.json", "merges.txt", "model-00001-of-00002.safetensors",
+                "model-00002-of-00002.safetensors", "model.safetensors.index.json", "tokenizer.model", "vocab.json"), selected(s));
+        assertTrue(reasons(s).keySet().stream().allMatch(p -> p.startsWith("pytorch_model")));
+    }
+
+    @Test
+    void singleSafetensorsWinsOverShardsOfTheSameWeights() {
+        FileSelection s = selector.select(files("config.json", "model.safetensors", "model.safetensors.index.json",
+                "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"));
+        assertEquals(List.of("config.json", "model.safetensors"), selected(s));
+        assertEquals("other weights — model.safetensors is used", reasons(s).get("model-00001-of-00002.safetensors"));
+    }
+
+    @Test
+    void torchScriptWhenThereIsNoSafetensors() {
+        FileSelection s = selector.select(files("config.json", "traced_model.pt", "optimizer.pt", "sub/other.pt", "pytorch_model.bin"));
+        assertEquals(List.of("config.json", "traced_model.pt"), selected(s));
+        assertTrue(reasons(s).containsKey("optimizer.pt"));
+        assertTrue(reasons(s).containsKey("sub/other.pt"));
+        assertFalse(reasons(s).get("pytorch_model.bin").contains("conversion"), "TorchScript weights were found");
+    }
+
+    @Test
+    void sentenceTransformersFilesAreSelected() {
+        FileSelection s = selector.select(files("config.json", "model.safetensors", "modules.json", "sentence_bert_config.json",
+                "config_sentence_transformers.json", "1_Pooling/config.json", "2_Normalize/config.json", "tokenizer.json",
+                "onnx/config.json", "data_config.json", "train_script.py"));
+        assertEquals(List.of("1_Pooling/config.json", "2_Normalize/config.json", "config.json", "config_sentence_transformers.json",
+                "model.safetensors", "modules.json", "sentence_bert_config.json", "tokenizer.json"), selected(s));
+        assertEquals("not needed", reasons(s).get("train_script.py"));
+    }
+
+    @Test
+    void totalBytesCountSelectedFilesOnly() {
+        FileSelection s = selector.select(List.of(new RepoFile("config.json", 100, null, "a".repeat(40)),
+                new RepoFile("model.safetensors", 5000, "b".repeat(64), "c".repeat(40)),
+                new RepoFile("tf_model.h5", 9000, "d".repeat(64), "e".repeat(40))));
+        assertEquals(5100, s.totalBytes());
+    }
+}

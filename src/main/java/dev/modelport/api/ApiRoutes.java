@@ -1,0 +1,57 @@
+package dev.modelport.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelport.config.ErrorCode;
+import dev.modelport.config.ModelportConfig;
+import dev.modelport.serving.ErrorBody;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+/**
+ * Router-level guards that run before any resource: declared bodies over MAX_BODY_BYTES get 413, and
+ * API paths no resource answers get the JSON 404 instead of the web UI's page.
+ */
+@ApplicationScoped
+public class ApiRoutes {
+
+    @Inject
+    ModelportConfig config;
+    @Inject
+    ObjectMapper json;
+
+    void install(@Observes Router router) {
+        router.route().order(Integer.MIN_VALUE).handler(this::limitBody);
+        router.route("/api/*").last().handler(ctx -> send(ctx, ErrorCode.NOT_FOUND, "No such route: " + ctx.request().path()));
+        router.route("/v1/*").last().handler(ctx -> send(ctx, ErrorCode.NOT_FOUND, "No such route: " + ctx.request().path()));
+    }
+
+    private void limitBody(RoutingContext ctx) {
+        String length = ctx.request().getHeader("Content-Length");
+        if (length != null) {
+            long n;
+            try {
+                n = Long.parseLong(length.trim());
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n > config.limits().maxBodyBytes()) {
+                send(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "Request body of " + n + " bytes is over MAX_BODY_BYTES="
+                        + config.limits().maxBodyBytes());
+                return;
+            }
+        }
+        ctx.next();
+    }
+
+    private void send(RoutingContext ctx, ErrorCode code, String message) {
+        try {
+            ctx.response().setStatusCode(code.category().httpStatus()).putHeader("Content-Type", "application/json")
+                    .end(json.writeValueAsString(ErrorBody.of(code, message)));
+        } catch (Exception e) {
+            ctx.fail(e);
+        }
+    }
+}

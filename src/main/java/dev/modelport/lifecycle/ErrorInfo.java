@@ -1,0 +1,5 @@
+package dev.modelport.lifecycle;
+
+/** A failure as clients see it: stable code, sanitized message. */
+public record ErrorInfo(String code, String message) {
+}

@@ -1,0 +1,64 @@
+package dev.modelport.lifecycle;
+
+import dev.modelport.config.ErrorCode;
+import dev.modelport.config.ModelportException;
+import dev.modelport.hub.FileSelection;
+import dev.modelport.hub.RepoFile;
+import dev.modelport.hub.SkippedFile;
+
+import java.util.Locale;
+
+/** The limits and file requirements a model must meet before a byte of weights is fetched. */
+public final class ModelChecks {
+    private static final double GB = 1e9;
+
+    private ModelChecks() {
+    }
+
+    public static boolean isWeights(String path) {
+        return path.endsWith(".safetensors") || path.endsWith(".pt");
+    }
+
+    /** A repo must have config.json and one weights format we load without running its code. */
+    public static void requireRunnableFiles(FileSelection selection) {
+        if (!selection.has("config.json")) {
+            throw new ModelportException(ErrorCode.UNSUPPORTED_MODEL_FILES,
+                    "The repo has no config.json, so its architecture cannot be known");
+        }
+        if (selection.selected().stream().noneMatch(f -> isWeights(f.path()))) {
+            String why = selection.skipped().stream()
+                    .filter(s -> s.path().endsWith(".bin") || s.path().endsWith(".h5") || s.path().endsWith(".onnx"))
+                    .map(SkippedFile::reason).findFirst()
+                    .orElse("no model.safetensors (or TorchScript .pt) in the repo");
+            throw new ModelportException(ErrorCode.UNSUPPORTED_MODEL_FILES,
+                    "No weights Modelport can load safely: " + why);
+        }
+    }
+
+    public static void requireDownloadWithinLimit(long bytes, double maxGb) {
+        if (bytes > maxGb * GB) {
+            throw new ModelportException(ErrorCode.MODEL_TOO_LARGE, String.format(Locale.ROOT,
+                    "The model needs %s of downloads, over MAX_MODEL_SIZE_GB=%s", Sizes.human(bytes), trim(maxGb)));
+        }
+    }
+
+    public static void requireMemoryWithinLimit(long bytes, double maxGb) {
+        if (bytes > maxGb * GB) {
+            throw new ModelportException(ErrorCode.MEMORY_LIMIT_EXCEEDED, String.format(Locale.ROOT,
+                    "The model needs about %s of memory, over MAX_MEMORY_PER_MODEL_GB=%s", Sizes.human(bytes), trim(maxGb)));
+        }
+    }
+
+    /**
+     * Weight memory before loading: the weight files' bytes. Half-precision checkpoints loaded as
+     * float32 take up to twice that; the loaded size is measured and checked again after loading.
+     */
+    public static long estimateMemoryBytes(FileSelection selection, String dtype) {
+        long weights = selection.selected().stream().filter(f -> isWeights(f.path())).mapToLong(RepoFile::size).sum();
+        return "float16".equals(dtype) ? weights / 2 : weights;
+    }
+
+    private static String trim(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
+}

@@ -1,0 +1,95 @@
+package dev.modelport.lifecycle;
+
+import dev.modelport.config.ErrorCode;
+import dev.modelport.config.ModelportConfig;
+import dev.modelport.config.ModelportException;
+import dev.modelport.hub.FileSelection;
+import dev.modelport.hub.ModelInfo;
+import dev.modelport.pipeline.Task;
+import dev.modelport.runtime.ModelSpec;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Answers "what would deploying this model do?" with the same checks a deployment runs at
+ * {@code validating}: hub errors (unknown, gated) propagate, model problems become a verdict.
+ */
+@ApplicationScoped
+public class Preflight {
+    private static final List<String> TOKENIZER_FILES = List.of("tokenizer.json");
+
+    @Inject
+    Components components;
+    @Inject
+    ModelportConfig config;
+
+    public PreflightReport check(String modelId, String revision, String requestedTask) {
+        ModelInfo info = components.hub().modelInfo(modelId, revision);
+        FileSelection selection = components.hub().selectFiles(info);
+        List<PreflightReport.FileVerdict> files = new ArrayList<>();
+        selection.selected().forEach(f -> files.add(new PreflightReport.FileVerdict(f.path(), f.size(), true, null)));
+        selection.skipped().forEach(f -> files.add(new PreflightReport.FileVerdict(f.path(), f.size(), false, f.reason())));
+        files.sort(Comparator.comparing(PreflightReport.FileVerdict::path));
+
+        List<String> warnings = new ArrayList<>();
+        boolean hasTokenizer = TOKENIZER_FILES.stream().anyMatch(selection::has);
+        if (!hasTokenizer) {
+            warnings.add("No tokenizer.json in the repo: Modelport needs the fast-tokenizer file to tokenize text.");
+        }
+        if (info.gated()) {
+            warnings.add("This model is gated: accept its terms on the Hub and set HF_TOKEN.");
+        }
+        String architecture = null;
+        String modelType = null;
+        String task = null;
+        List<String> tasks = List.of();
+        String reason = null;
+        ErrorCode reasonCode = null;
+        long memory = ModelChecks.estimateMemoryBytes(selection, null);
+        try {
+            ModelChecks.requireRunnableFiles(selection);
+            ModelSpec spec = components.runtime().inspect(components.hub().fetchFile(info, "config.json"));
+            architecture = spec.architecture();
+            modelType = spec.modelType();
+            tasks = servableTasks(spec);
+            task = components.pipelines().resolveTask(spec, info.pipelineTag(), requestedTask).wireName();
+            ModelChecks.requireDownloadWithinLimit(selection.totalBytes(), config.limits().maxModelSizeGb());
+            ModelChecks.requireMemoryWithinLimit(memory, config.limits().maxMemoryPerModelGb());
+            if (!hasTokenizer) {
+                throw new ModelportException(ErrorCode.UNSUPPORTED_MODEL_FILES, warnings.getFirst());
+            }
+        } catch (ModelportException e) {
+            if (isHubFailure(e.code())) {
+                throw e;
+            }
+            reason = e.getMessage();
+            reasonCode = e.code();
+        }
+        return new PreflightReport(modelId, revision, info.commit(), architecture, modelType, task, info.pipelineTag(),
+                info.libraryName(), reason == null, reason, reasonCode == null ? null : reasonCode.name(), info.gated(),
+                files, selection.totalBytes(), memory, hasTokenizer, warnings, tasks);
+    }
+
+    private List<String> servableTasks(ModelSpec spec) {
+        return Arrays.stream(Task.values()).filter(t -> {
+            try {
+                components.pipelines().resolveTask(spec, null, t.wireName());
+                return true;
+            } catch (ModelportException e) {
+                return false;
+            }
+        }).map(Task::wireName).toList();
+    }
+
+    private static boolean isHubFailure(ErrorCode code) {
+        String n = code.name().toUpperCase(Locale.ROOT);
+        return code == ErrorCode.GATED_MODEL || code == ErrorCode.MODEL_NOT_FOUND || code == ErrorCode.REVISION_NOT_FOUND
+                || code == ErrorCode.HUB_UNAVAILABLE || code == ErrorCode.NOT_IN_CACHE || n.startsWith("DOWNLOAD");
+    }
+}

@@ -1,0 +1,97 @@
+package dev.modelport.serving;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelport.config.ModelportConfig;
+import dev.modelport.pipeline.Pipeline;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/** The deployments being served, each with its device's permits and, if asked, a dedicated port. */
+@ApplicationScoped
+public class ModelServer {
+    private final Map<String, Served> served = new ConcurrentHashMap<>();
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final ModelportConfig config;
+    private final MeterRegistry registry;
+    private final Vertx vertx;
+    private final ObjectMapper json;
+    private final DevicePermits permits;
+    private final PortAllocator ports;
+
+    private record Served(ServedModel model, DedicatedPortServer port) {
+    }
+
+    @Inject
+    public ModelServer(ModelportConfig config, MeterRegistry registry, Vertx vertx, ObjectMapper json) {
+        this.config = config;
+        this.registry = registry;
+        this.vertx = vertx;
+        this.json = json;
+        this.permits = new DevicePermits(Runtime.getRuntime().availableProcessors(), config.serving().torchNumThreads());
+        this.ports = new PortAllocator(config.serving().deploymentPortRange());
+    }
+
+    /**
+     * Starts serving a pipeline. Returns the dedicated port, if one was asked for and dedicated ports
+     * are enabled; throws NO_FREE_PORT when the range is exhausted.
+     */
+    public Optional<Integer> start(String deploymentId, String task, Pipeline pipeline, ServeOptions options) {
+        ModelportConfig.Serving s = config.serving();
+        ServedModel model = new ServedModel(deploymentId, task, pipeline, permits.forDevice(options.device()), executor,
+                s.maxQueueSize(), s.inferenceTimeoutMs(), registry, options.memoryBytes());
+        DedicatedPortServer port = null;
+        if (options.dedicatedPort() && s.dedicatedPortsEnabled()) {
+            DedicatedPortServer[] bound = new DedicatedPortServer[1];
+            DedicatedPortServer.InputLimits limits = new DedicatedPortServer.InputLimits(
+                    config.limits().maxInputsPerRequest(), config.limits().maxInputChars());
+            try {
+                ports.reserve(p -> (bound[0] = DedicatedPortServer.bind(vertx, "0.0.0.0", p, model, json,
+                        config.limits().maxBodyBytes(), limits)) != null);
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
+            port = bound[0];
+        }
+        served.put(deploymentId, new Served(model, port));
+        return Optional.ofNullable(port).map(DedicatedPortServer::port);
+    }
+
+    public Optional<ServedModel> find(String deploymentId) {
+        return Optional.ofNullable(served.get(deploymentId)).map(Served::model);
+    }
+
+    /** Stops serving: frees the port and the pipeline; the model is closed by its owner. */
+    public void stop(String deploymentId) {
+        Served s = served.remove(deploymentId);
+        if (s == null) {
+            return;
+        }
+        if (s.port() != null) {
+            int p = s.port().port();
+            s.port().close();
+            ports.release(p);
+        }
+        s.model().close();
+    }
+
+    /** Concurrent forward passes allowed per CPU device. */
+    public int cpuConcurrency() {
+        return permits.cpuConcurrency();
+    }
+
+    @PreDestroy
+    void shutdown() {
+        served.keySet().forEach(this::stop);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.modelport.api;
+
+import dev.modelport.runtime.Head;
+import dev.modelport.testing.hub.FakeHub;
+import dev.modelport.testing.models.TinyCheckpoints;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Starts a {@link FakeHub} on loopback serving small repos in genuine layouts, and points the service
+ * (hub endpoint, cache, metadata, logs) at it and at fresh folders.
+ */
+public class TestHub implements QuarkusTestResourceLifecycleManager {
+    public static final String SENTIMENT = "test-org/tiny-bert-sentiment";
+    public static final String NER = "test-org/tiny-bert-ner";
+    public static final String GPT2 = "test-org/tiny-gpt2";
+    public static final String PICKLE_ONLY = "test-org/pickle-only";
+    public static final String GATED = "test-org/gated-bert";
+    public static final String NO_CONFIG = "test-org/no-config";
+    public static final String TO_CANCEL = "test-org/tiny-distilbert-cancel";
+
+    static volatile FakeHub hub;
+    static volatile Path dir;
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            dir = Files.createTempDirectory("modelport-test");
+            Path root = dir.resolve("hub");
+            TinyCheckpoints.bert(root.resolve(SENTIMENT), Head.SEQUENCE_CLASSIFICATION);
+            // decoys a PyTorch deployment must never fetch when safetensors exist
+            write(root.resolve(SENTIMENT).resolve("pytorch_model.bin"), 300_000);
+            write(root.resolve(SENTIMENT).resolve("tf_model.h5"), 200_000);
+            write(root.resolve(SENTIMENT).resolve("onnx/model.onnx"), 100_000);
+            TinyCheckpoints.bert(root.resolve(NER), Head.TOKEN_CLASSIFICATION);
+            TinyCheckpoints.bert(root.resolve(GATED), Head.SEQUENCE_CLASSIFICATION);
+            TinyCheckpoints.distilbert(root.resolve(TO_CANCEL), Head.SEQUENCE_CLASSIFICATION);
+            Path gpt2 = Files.createDirectories(root.resolve(GPT2));
+            Files.writeString(gpt2.resolve("config.json"), """
+                    {"architectures": ["GPT2LMHeadModel"], "model_type": "gpt2", "n_embd": 32, "n_layer": 2, "n_head": 4,
+                     "vocab_size": 100, "n_positions": 64}""");
+            write(gpt2.resolve("model.safetensors"), 4096);
+            Path pickle = Files.createDirectories(root.resolve(PICKLE_ONLY));
+            Files.writeString(pickle.resolve("config.json"), """
+                    {"architectures": ["BertForSequenceClassification"], "model_type": "bert"}""");
+            write(pickle.resolve("pytorch_model.bin"), 10_000);
+            Path noConfig = Files.createDirectories(root.resolve(NO_CONFIG));
+            write(noConfig.resolve("model.safetensors"), 1000);
+            // small LFS threshold so the tiny weights travel like real LFS files (redirect, sha256)
+            hub = FakeHub.start(root).lfsThreshold(50_000).gate(GATED);
+            return Map.of(
+                    "modelport.hub.endpoint", hub.url(),
+                    "modelport.hub.retries", "3",
+                    "modelport.storage.hub-cache", dir.resolve("cache").toString(),
+                    "modelport.storage.model-storage-path", dir.resolve("deployed").toString(),
+                    "modelport.serving.dedicated-ports-enabled", "true",
+                    "modelport.serving.deployment-port-range", "18100-18110");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void write(Path p, int size) throws IOException {
+        Files.createDirectories(p.getParent());
+        byte[] b = new byte[size];
+        new Random(size).nextBytes(b);
+        Files.write(p, b);
+    }
+
+    @Override
+    public void stop() {
+        if (hub != null) {
+            hub.close();
+        }
+    }
+}

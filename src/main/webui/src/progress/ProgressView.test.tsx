@@ -2,7 +2,7 @@ import { act, render, screen, within } from '@testing-library/react'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { ProgressEvent } from '../api/types'
 import { ProgressView } from './ProgressView'
-import { STAGES } from './stages'
+import { STAGES, stageAtProgress } from './stages'
 import { reconnectDelayMs, useProgressSocket } from './useProgressSocket'
 
 function event(over: Partial<ProgressEvent>): ProgressEvent {
@@ -84,6 +84,22 @@ describe('ProgressView', () => {
     expect(alert).toHaveTextContent('What to do: Modelport does not implement this architecture yet')
     expect(states()).toEqual(['done', 'failed', 'pending', 'pending', 'pending', 'pending', 'pending'])
   })
+
+  it('places a failure seen only after the fact by its progress', () => {
+    view(event({ status: 'failed', progress: 10, error: { code: 'MODEL_NOT_FOUND', message: 'no such model' } }), -1)
+    expect(states()).toEqual(['done', 'failed', 'pending', 'pending', 'pending', 'pending', 'pending'])
+    expect(screen.getByRole('heading')).toHaveTextContent('Failed to deploy sentiment')
+  })
+
+  it.each([
+    [0, 0],
+    [10, 1],
+    [34.5, 2],
+    [55, 3],
+    [60, 4],
+    [80, 5],
+    [100, 6],
+  ])('puts progress %d in stage %d', (p, i) => expect(stageAtProgress(p)).toBe(i))
 
   it('says when it lost the connection and when it retries', () => {
     render(

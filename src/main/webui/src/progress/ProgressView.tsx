@@ -2,7 +2,7 @@ import type { ProgressEvent } from '../api/types'
 import { formatBytes, formatDuration, formatPercent, formatSpeed } from '../lib/format'
 import type { Connection } from './useProgressSocket'
 import { errorHelp } from './errorHelp'
-import { STAGES, stageStates, type StageState } from './stages'
+import { STAGES, stageAtProgress, stageStates, type StageState } from './stages'
 
 interface Props {
   deploymentId: string
@@ -32,7 +32,8 @@ export function ProgressView({ deploymentId, latest, log, furthest, connection, 
   const failed = status === 'failed' || status === 'error'
   const stopped = status === 'cancelled' || status === 'stopped'
   const progress = status === 'completed' ? 100 : Math.max(0, Math.min(100, latest?.progress ?? 0))
-  const states = stageStates(failed ? 'failed' : status, furthest)
+  const reached = failed || stopped ? Math.max(furthest, stageAtProgress(latest?.progress ?? 0)) : furthest
+  const states = stageStates(failed ? 'failed' : status, reached)
   const downloading = status === 'downloading' && latest?.bytes_total != null
   const tone = failed ? 'danger' : stopped ? 'muted' : status === 'completed' ? 'success' : 'accent'
 
@@ -41,7 +42,8 @@ export function ProgressView({ deploymentId, latest, log, furthest, connection, 
       <div className="progress-head">
         <div>
           <h2 id="progress-title">
-            Deploying <code>{deploymentId}</code>
+            {status === 'completed' ? 'Deployed' : failed ? 'Failed to deploy' : stopped ? 'Stopped' : 'Deploying'}{' '}
+            <code>{deploymentId}</code>
           </h2>
           <p className="muted" aria-live="polite" data-testid="progress-message">
             {latest?.message ?? 'Waiting for the first progress event…'}

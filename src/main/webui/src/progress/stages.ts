@@ -27,6 +27,19 @@ export function stageIndex(status: string): number {
   return STAGES.findIndex((s) => s.status === status)
 }
 
+/** Where each stage starts on the progress scale (DESIGN.md's lifecycle table). */
+const STAGE_START = [0, 10, 15, 55, 60, 75, 100]
+
+/**
+ * The stage a progress value lies in. A failure event carries the progress reached, which never goes
+ * backwards, so this places a failure even when the socket opened only after it happened.
+ */
+export function stageAtProgress(progress: number): number {
+  let i = 0
+  while (i + 1 < STAGE_START.length && progress >= STAGE_START[i + 1]) i++
+  return i
+}
+
 export type StageState = 'done' | 'current' | 'pending' | 'failed'
 
 /**

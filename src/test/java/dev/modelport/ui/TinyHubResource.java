@@ -17,6 +17,7 @@ import java.util.Map;
 public class TinyHubResource implements QuarkusTestResourceLifecycleManager {
 
     public static final String MODEL_ID = "tiny-org/tiny-sentiment";
+    public static final String SKIPPED_FILE = "onnx/model.onnx";
     /** Slow enough that the download stage lasts a moment a person can see on the screenshots. */
     private static final long HUB_BYTES_PER_SECOND = 256 * 1024;
 
@@ -28,6 +29,8 @@ public class TinyHubResource implements QuarkusTestResourceLifecycleManager {
             Path dir = Files.createTempDirectory("modelport-ui-e2e");
             Path repos = dir.resolve("hub");
             TinyCheckpoints.distilbert(repos.resolve(MODEL_ID), Head.SEQUENCE_CLASSIFICATION);
+            // an export the file selection must skip, so the dependencies step shows a skipped file
+            FakeHub.writeFile(repos, MODEL_ID, SKIPPED_FILE, new byte[4096]);
             hub = FakeHub.start(repos).throttle(HUB_BYTES_PER_SECOND);
             return Map.of(
                     "modelport.hub.endpoint", hub.url(),

@@ -147,6 +147,9 @@ class WizardBrowserTest {
         // 3. dependencies
         assertThat(page.getByTestId("file-table")).containsText("model.safetensors");
         assertThat(page.getByTestId("file-table")).containsText("config.json");
+        Locator skipped = page.locator("[data-testid=file-row][data-selected=false]");
+        assertThat(skipped).hasCount(1);
+        assertThat(skipped).containsText(TinyHubResource.SKIPPED_FILE);
         shot("3-dependencies");
         page.getByTestId("wizard-next").click();
 

@@ -32,6 +32,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Walks the web UI in Debian's Chromium against the real service and a fake Hub: the five wizard steps, a
@@ -251,6 +253,39 @@ class WizardBrowserTest {
 
         // the only console errors are the browser's notes of the expected 404 answers
         assertFalse(consoleErrors.stream().anyMatch(e -> !e.contains("404")), "console: " + consoleErrors);
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource({
+        TinyHubResource.NER_ID + ", token-classification, entities-result",
+        TinyHubResource.MLM_ID + ", fill-mask, fill-mask-result",
+        TinyHubResource.QA_ID + ", question-answering, qa-result",
+        TinyHubResource.ENCODER_ID + ", sentence-similarity, similarity-result",
+        TinyHubResource.ENCODER_ID + ", feature-extraction, embedding-result",
+    })
+    void tryItPanelShowsEachTasksResult(String modelId, String task, String resultTestId) {
+        String id = "e2e-" + task;
+        given().contentType("application/json")
+                .body(Map.of("model_id", modelId, "deployment_id", id, "task", task))
+                .post("/api/v1/deploy")
+                .then().statusCode(202);
+        page.navigate(url("deployments/" + id));
+        assertThat(page.getByTestId("status-badge").first()).hasAttribute("data-status", "completed",
+                new LocatorAssertions.HasAttributeOptions().setTimeout(DEPLOY_TIMEOUT_MS));
+        page.getByTestId("run-inference").click();
+        Locator result = page.getByTestId(resultTestId);
+        assertThat(result).isVisible();
+        switch (task) {
+            case "fill-mask" -> assertThat(result.getByRole(AriaRole.LISTITEM)).hasCount(5);
+            case "question-answering" -> assertThat(result.locator("mark.answer")).hasCount(1);
+            case "sentence-similarity" -> assertThat(result.getByRole(AriaRole.LISTITEM)).hasCount(3);
+            case "feature-extraction" -> assertThat(result).containsText("dimensions");
+            default -> assertThat(result.locator(".entity-text")).containsText("Berkeley");
+        }
+        assertThat(page.getByTestId("inference-error")).hasCount(0);
+        shot(task);
+        given().delete("/api/v1/deployments/" + id).then().statusCode(200);
+        assertEquals(List.of(), consoleErrors, "the browser console stays clean");
     }
 
     private String url(String path) {

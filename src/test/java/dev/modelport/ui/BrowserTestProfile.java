@@ -6,13 +6,14 @@ import java.util.Map;
 
 /**
  * Turns Quinoa on for browser tests (it is off in tests by default), so that {@code ./mvnw test} builds
- * src/main/webui with npm and serves it from the test port, and points the service at a fake Hub.
+ * src/main/webui with npm, runs its vitest suite ({@code npm test}; a failure fails the build) and serves
+ * it from the test port; and points the service at a fake Hub.
  */
 public class BrowserTestProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("quarkus.quinoa", "true");
+        return Map.of("quarkus.quinoa", "true", "quarkus.quinoa.run-tests", "true");
     }
 
     @Override

@@ -16,10 +16,11 @@ export function ApiKeyDialog({ open, onClose, rejected }: { open: boolean; onClo
   return (
     <dialog ref={ref} className="dialog" aria-labelledby="key-title" onClose={onClose} data-testid="api-key-dialog">
       <form
-        method="dialog"
-        onSubmit={() => {
+        onSubmit={(e) => {
+          e.preventDefault()
           setApiKey(value.trim())
-          onClose()
+          // closing fires the dialog's close event, which reports to onClose once
+          ref.current?.close()
         }}
       >
         <h2 id="key-title">API key</h2>
@@ -33,7 +34,7 @@ export function ApiKeyDialog({ open, onClose, rejected }: { open: boolean; onClo
           <input id="api-key" className="input mono" type="password" autoComplete="off" value={value} onChange={(e) => setValue(e.target.value)} />
         </div>
         <div className="actions">
-          <button type="button" className="btn btn-ghost" onClick={onClose}>
+          <button type="button" className="btn btn-ghost" onClick={() => ref.current?.close()}>
             Cancel
           </button>
           <button type="submit" className="btn btn-primary">

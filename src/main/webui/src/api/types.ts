@@ -27,6 +27,8 @@ export interface Preflight {
   library_name: string | null
   supported: boolean
   reason: string | null
+  /** The error code a deploy of this model would fail with, when it is not supported. */
+  reason_code?: string | null
   gated: boolean
   files: ModelFile[]
   download_bytes: number
@@ -111,10 +113,10 @@ export interface Deployment {
   model_id: string
   revision: string
   commit: string | null
-  task: string
+  task: string | null
   architecture: string | null
-  device: string
-  dtype: string
+  device: string | null
+  dtype: string | null
   status: DeploymentStatus
   progress: number
   message: string | null

@@ -88,9 +88,21 @@ export function DeploymentDetail({ deploymentId }: { deploymentId: string }) {
               </button>
             </>
           ) : (
-            <button type="button" className="btn btn-danger-outline" onClick={() => setConfirming(true)} data-testid="undeploy">
-              Undeploy
-            </button>
+            <>
+              {isTerminal(d.status) && !ready && (
+                <button
+                  type="button"
+                  className="btn"
+                  onClick={() => navigate(`/deploy/model?model=${encodeURIComponent(d.model_id)}`)}
+                  data-testid="deploy-again"
+                >
+                  Deploy again
+                </button>
+              )}
+              <button type="button" className="btn btn-danger-outline" onClick={() => setConfirming(true)} data-testid="undeploy">
+                {ready || !isTerminal(d.status) ? 'Undeploy' : 'Remove'}
+              </button>
+            </>
           )}
         </div>
       </div>
@@ -116,7 +128,7 @@ export function DeploymentDetail({ deploymentId }: { deploymentId: string }) {
         </div>
       )}
 
-      <div className="detail-grid">
+      <div className={ready || d.stats.requests > 0 ? 'detail-grid' : 'detail-grid detail-grid-single'}>
         <section className="card" aria-labelledby="facts-title">
           <h2 id="facts-title">Details</h2>
           <dl className="facts facts-list">
@@ -157,9 +169,7 @@ export function DeploymentDetail({ deploymentId }: { deploymentId: string }) {
             </div>
             <div>
               <dt>Device</dt>
-              <dd className="mono">
-                {d.device} · {d.dtype}
-              </dd>
+              <dd className="mono">{[d.device, d.dtype].filter(Boolean).join(' · ') || '—'}</dd>
             </div>
             <div>
               <dt>Memory</dt>
@@ -174,6 +184,7 @@ export function DeploymentDetail({ deploymentId }: { deploymentId: string }) {
           </dl>
         </section>
 
+        {(ready || d.stats.requests > 0) && (
         <section className="card" aria-labelledby="stats-title">
           <div className="section-head">
             <h2 id="stats-title">Traffic</h2>
@@ -199,10 +210,11 @@ export function DeploymentDetail({ deploymentId }: { deploymentId: string }) {
           </div>
           <LatencyChart points={points} />
         </section>
+        )}
       </div>
 
       {ready && <TryItPanel deployment={d} onDone={refresh} />}
-      {d.usage_examples && <UsageExamples examples={d.usage_examples} />}
+      {ready && d.usage_examples && <UsageExamples examples={d.usage_examples} />}
     </div>
   )
 }

@@ -97,8 +97,8 @@ export function DeploymentsPage() {
                     <td data-label="Task">{taskLabel(d.task)}</td>
                     <td data-label="Device">
                       <span className="mono nowrap">
-                        {d.device}
-                        <span className="muted"> · {d.dtype}</span>
+                        {d.device ?? '—'}
+                        {d.dtype && <span className="muted"> · {d.dtype}</span>}
                       </span>
                     </td>
                     <td className="num" data-label="Memory">{d.memory_bytes ? formatBytes(d.memory_bytes) : '—'}</td>

@@ -31,7 +31,7 @@ export function maskToken(architecture: string | null): string {
 }
 
 export function TryItPanel({ deployment, onDone }: PanelProps) {
-  const Panel = PANELS[deployment.task] ?? UnsupportedPanel
+  const Panel = (deployment.task && PANELS[deployment.task]) || UnsupportedPanel
   return (
     <section className="card tryit" aria-labelledby="tryit-title" data-testid="try-it">
       <div className="section-head">

@@ -207,9 +207,13 @@ function PreflightCard({ p }: { p: Preflight }) {
         </div>
       </dl>
       {!p.supported && p.reason && (
-        <p className="callout callout-danger" data-testid="unsupported-reason">
-          {p.reason}
-        </p>
+        <div className="callout callout-danger" data-testid="unsupported-reason">
+          <p className="callout-title">
+            Cannot deploy this model {p.reason_code && <code className="error-code">{p.reason_code}</code>}
+          </p>
+          <p>{p.reason}</p>
+          {p.reason_code && <p className="callout-help">{errorHelp(p.reason_code)}</p>}
+        </div>
       )}
       {p.gated && (
         <p className="callout callout-warning" data-testid="gated-note">

@@ -78,6 +78,13 @@ describe('model step', () => {
     expect(next()).toBeDisabled()
   })
 
+  it('starts from ?model= (the dashboard\'s "Deploy again") and looks it up', async () => {
+    window.history.pushState(null, '', `/deploy/model?model=${encodeURIComponent(preflight.model_id)}`)
+    render(<App />)
+    expect(screen.getByLabelText('Model id')).toHaveValue(preflight.model_id)
+    expect(await screen.findByTestId('preflight-result')).toHaveAttribute('data-supported', 'true')
+  })
+
   it('fills the id from a suggestion', async () => {
     render(<App />)
     await userEvent.click(screen.getByRole('button', { name: 'Named entities' }))

@@ -34,7 +34,12 @@ interface Props {
 
 export function Wizard({ step, system }: Props) {
   const [stored] = useState(loadState)
-  const [state, setState] = useState<WizardState>(stored ?? INITIAL_STATE)
+  // "Deploy again" links here with ?model=
+  const [state, setState] = useState<WizardState>(() => {
+    const model = new URLSearchParams(window.location.search).get('model')
+    const base = stored ?? INITIAL_STATE
+    return model ? { ...base, modelId: model, preflight: null, deploymentIdEdited: false } : base
+  })
 
   useEffect(() => {
     if (system && !stored) setState((s) => withSystemDefaults(s, system))

@@ -249,7 +249,11 @@ class WizardBrowserTest {
         page.navigate(url("deployments/e2e-missing"));
         assertThat(page.getByTestId("deployment-error")).containsText("MODEL_NOT_FOUND");
         shot("3-detail-failed");
-        given().delete("/api/v1/deployments/e2e-missing");
+        assertThat(page.getByTestId("usage-examples")).hasCount(0);
+        page.getByTestId("deploy-again").click();
+        assertThat(page.getByLabel("Model id", EXACT)).hasValue("tiny-org/does-not-exist");
+        assertThat(page.getByTestId("preflight-error")).containsText("MODEL_NOT_FOUND");
+        given().delete("/api/v1/deployments/e2e-missing").then().statusCode(200);
 
         // the only console errors are the browser's notes of the expected 404 answers
         assertFalse(consoleErrors.stream().anyMatch(e -> !e.contains("404")), "console: " + consoleErrors);

@@ -137,6 +137,7 @@ class WizardBrowserTest {
         assertThat(page.getByTestId("preflight-result")).hasAttribute("data-supported", "true");
         assertThat(page.getByTestId("preflight-result")).containsText("DistilBertForSequenceClassification");
         shot("1-model");
+        assertFitsPhone("1-model");
         page.getByTestId("wizard-next").click();
 
         // 2. hardware
@@ -184,6 +185,7 @@ class WizardBrowserTest {
         }
         assertStagesInOrder(recordedStatuses());
         shot("7-progress-completed");
+        assertFitsPhone("7-progress-completed");
 
         // try it
         page.getByTestId("open-deployment").click();
@@ -198,6 +200,7 @@ class WizardBrowserTest {
         assertThat(page.getByTestId("stat-requests")).hasText("1");
         assertThat(page.getByTestId("latency-chart")).isVisible();
         shot("8-try-it");
+        assertFitsPhone("8-try-it");
 
         // the dashboard lists it
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("All deployments").setExact(false)).first().click();
@@ -205,6 +208,7 @@ class WizardBrowserTest {
         assertThat(row).containsText(TinyHubResource.MODEL_ID);
         assertThat(row.getByTestId("status-badge")).hasAttribute("data-status", "completed");
         shot("9-dashboard");
+        assertFitsPhone("9-dashboard");
 
         // undeploy
         row.getByRole(AriaRole.LINK).click();
@@ -294,6 +298,15 @@ class WizardBrowserTest {
 
     private String url(String path) {
         return base.toString().replaceAll("/$", "") + "/" + path;
+    }
+
+    /** At phone width the page scrolls only vertically; a screenshot shows how it looks there. */
+    private void assertFitsPhone(String name) {
+        page.setViewportSize(390, 844);
+        Object overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        shot("phone-" + name);
+        page.setViewportSize(1280, 900);
+        assertEquals(0, ((Number) overflow).intValue(), "horizontal overflow at 390 px on " + name);
     }
 
     private void shot(String name) {

@@ -710,7 +710,10 @@ public final class FakeHub implements AutoCloseable {
                     return false;
                 }
                 long limit = fault == null ? n - sent : Math.min(n - sent, fault.afterBytes() - sent);
-                bb.clear().limit((int) Math.min(buf.length, limit));
+                long rateNow = rateBytesPerSecond;
+                // When throttled, send about 20 slices a second, so even a small file arrives over time.
+                int chunk = rateNow > 0 ? (int) Math.max(1024, Math.min(buf.length, rateNow / 20)) : buf.length;
+                bb.clear().limit((int) Math.min(chunk, limit));
                 int r = ch.read(bb, start + sent);
                 if (r <= 0) {
                     return false;

@@ -63,9 +63,8 @@ final class BlobDownloader {
     void fetch(Job job, DownloadControl control, LongConsumer present) {
         Path part = HubCache.incomplete(job.blob());
         long size = job.file().size();
-        BlobHasher hasher = BlobHasher.forFile(job.file());
         boolean keepPart = true;
-        try {
+        try (BlobHasher hasher = BlobHasher.forFile(job.file())) {
             Files.createDirectories(part.getParent());
             try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE)) {

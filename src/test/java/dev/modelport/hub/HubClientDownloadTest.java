@@ -16,7 +16,11 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -234,6 +238,39 @@ class HubClientDownloadTest {
                 () -> client.download(info, List.of(weights), (f, d, t) -> { }, new Cancellation()));
         assertEquals(ErrorCode.DOWNLOAD_TIMEOUT, e.code());
         assertTrue(Files.size(repoCache().resolve("blobs").resolve(weights.sha256() + ".incomplete")) > 0);
+    }
+
+    @Test
+    void downloadCalledFromTheBusyCommonPoolStillCompletes() throws Exception {
+        // the JDK client's sendAsync completes through the common pool; a caller occupying all of it must not hang
+        ModelInfo info = client.modelInfo(REPO, "main");
+        List<RepoFile> files = client.selectFiles(info).selected();
+        int workers = ForkJoinPool.getCommonPoolParallelism();
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch occupied = new CountDownLatch(workers - 1);
+        for (int i = 0; i < workers - 1; i++) {
+            ForkJoinPool.commonPool().execute(() -> {
+                occupied.countDown();
+                awaitQuietly(release);
+            });
+        }
+        try {
+            occupied.await();
+            CompletableFuture<Path> download = CompletableFuture.supplyAsync(
+                    () -> client.download(info, files, (f, d, t) -> { }, new Cancellation()));
+            Path snap = download.get(60, TimeUnit.SECONDS);
+            assertArrayEquals(source("model.safetensors"), Files.readAllBytes(snap.resolve("model.safetensors")));
+        } finally {
+            release.countDown();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

@@ -30,7 +30,7 @@ final class BlobHasher implements AutoCloseable {
 
     private BlobHasher(MessageDigest digest) {
         this.digest = digest;
-        this.worker = digest == null ? null : Executors.newSingleThreadExecutor(Thread.ofVirtual().name("blob-sha256").factory());
+        this.worker = digest == null ? null : Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("blob-sha256").factory());
     }
 
     static BlobHasher forFile(RepoFile file) {

@@ -171,6 +171,26 @@ class HubClientDownloadTest {
     }
 
     @Test
+    void parallelismBoundsTheFilesFetchedAtOnce() throws Exception {
+        for (int i = 1; i <= 3; i++) {
+            FakeHub.writeFile(root, REPO, "model-0000" + i + "-of-00003.safetensors", TestRepos.safetensors(100_000, i));
+        }
+        hub.throttle(2_000_000);
+        for (int parallelism : new int[] {1, 2}) {
+            Path fresh = cache.resolve("p" + parallelism);
+            HubClient limited = new HubClient(TestRepos.parallelism(TestRepos.settings(hub, fresh), parallelism));
+            ModelInfo info = limited.modelInfo(REPO, "main");
+            List<RepoFile> shards = info.files().stream().filter(f -> f.path().startsWith("model-0000")).toList();
+            hub.resetCounters();
+            Path snap = limited.download(info, shards, (f, d, t) -> { }, new Cancellation());
+            assertTrue(hub.maxConcurrentBodies() <= parallelism, "at most " + parallelism + " at once: " + hub.maxConcurrentBodies());
+            for (RepoFile f : shards) {
+                assertArrayEquals(source(f.path()), Files.readAllBytes(snap.resolve(f.path())));
+            }
+        }
+    }
+
+    @Test
     void restartResumesAPartialBlobAndVerifiesTheWholeFile() throws Exception {
         ModelInfo info = client.modelInfo(REPO, "main");
         RepoFile weights = file(info, "model.safetensors");

@@ -14,6 +14,7 @@ final class TorchEngine {
     static final String NAME = "PyTorch";
 
     private static Engine engine;
+    private static int appliedThreads;
 
     private TorchEngine() {
     }
@@ -35,7 +36,10 @@ final class TorchEngine {
             }
             engine = Engine.getEngine(NAME);
         }
-        JniUtils.setNumThreads(threads);
+        if (threads != appliedThreads) {
+            JniUtils.setNumThreads(threads);
+            appliedThreads = threads;
+        }
         return engine;
     }
 }

@@ -116,6 +116,26 @@ class EncoderParityTest {
         return all.stream();
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("families")
+    void unpaddedBatchMatchesTheReference(Family family) {
+        TinyRepo repo = TinyCheckpoints.builder(family, Head.TOKEN_CLASSIFICATION).seed(21).write(dir);
+        EncoderBatch mixed = EncoderFixtures.mixedBatch(repo, 2);
+        // the first row is the longest, so alone it has no padding at all
+        EncoderBatch single = new EncoderBatch(new long[][] {mixed.inputIds()[0]}, new long[][] {mixed.attentionMask()[0]},
+                mixed.tokenTypeIds() == null ? null : new long[][] {mixed.tokenTypeIds()[0]});
+        try (LoadedModel model = RUNTIME.load(dir, RUNTIME.inspect(dir.resolve("config.json")), new LoadOptions("cpu", "auto"));
+                NDManager m = model.newManager()) {
+            double diff = EncoderFixtures.maxAbsDiff(EncoderFixtures.reference(repo, Head.TOKEN_CLASSIFICATION, single, false),
+                    model.forward(m, single).toFloatArray());
+            assertTrue(diff <= TOLERANCE, "max |diff| " + diff);
+        }
+    }
+
+    static Stream<Family> families() {
+        return Stream.of(Family.values());
+    }
+
     @Test
     void baseModelSavedWithPrefixAndPretrainingHeadsLoads() {
         // as bert-base-uncased: bert.* keys plus cls.* heads the base model does not use

@@ -2,6 +2,8 @@ package dev.modelport.runtime;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.modelport.config.ErrorCode;
+import dev.modelport.config.ModelportException;
 
 /**
  * Starts DJL's PyTorch engine once per process, offline (libtorch comes from the
@@ -34,7 +36,11 @@ final class TorchEngine {
             if (System.getProperty("ai.djl.pytorch.graph_optimizer") == null) {
                 System.setProperty("ai.djl.pytorch.graph_optimizer", "false");
             }
-            engine = Engine.getEngine(NAME);
+            try {
+                engine = Engine.getEngine(NAME);
+            } catch (RuntimeException | UnsatisfiedLinkError e) {
+                throw new ModelportException(ErrorCode.LOAD_FAILED, "the PyTorch engine could not start: " + e.getMessage(), e);
+            }
         }
         if (threads != appliedThreads) {
             JniUtils.setNumThreads(threads);

@@ -37,7 +37,11 @@ public final class TinyCheckpoints {
     public static final List<String> SENTIMENT_LABELS = List.of("NEGATIVE", "POSITIVE");
     public static final List<String> NER_LABELS = List.of("O", "B-PER", "I-PER", "B-LOC", "I-LOC");
 
-    /** Encoder families, with their model_type, architecture stem and the key prefix of the base model. */
+    /**
+     * Encoder families, with their model_type, architecture stem and the key prefix of the base model.
+     * XLM_ROBERTA gets the RoBERTa byte-level BPE tokenizer; real XLM-R repos ship a SentencePiece
+     * Unigram tokenizer.json, which these fixtures do not write.
+     */
     public enum Family {
         BERT("bert", "Bert", "bert"),
         DISTILBERT("distilbert", "DistilBert", "distilbert"),

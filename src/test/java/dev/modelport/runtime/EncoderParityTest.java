@@ -138,6 +138,13 @@ class EncoderParityTest {
     }
 
     @Test
+    void legacyLayerNormGammaAndBetaNamesLoad() {
+        TinyRepo repo = TinyCheckpoints.builder(Family.BERT, Head.MASKED_LM).legacyLayerNormNames().seed(6).write(dir);
+        assertTrue(repo.shapes().containsKey("bert.embeddings.LayerNorm.gamma"));
+        assertParity(repo, Head.MASKED_LM, new LoadOptions("cpu", "auto"), TOLERANCE);
+    }
+
+    @Test
     void baseModelSavedWithPrefixAndPretrainingHeadsLoads() {
         // as bert-base-uncased: bert.* keys plus cls.* heads the base model does not use
         TinyRepo repo = TinyCheckpoints.builder(Family.BERT, Head.BASE).prefixedBase(true)

@@ -135,6 +135,7 @@ public final class TinyCheckpoints {
         private final Map<String, long[]> reshaped = new HashMap<>();
         private final Map<String, long[]> extras = new LinkedHashMap<>();
         private final Map<String, Object> configOverrides = new LinkedHashMap<>();
+        private boolean legacyLayerNormNames;
         private int hidden = HIDDEN;
         private int layers = LAYERS;
         private int heads = HEADS;
@@ -210,6 +211,12 @@ public final class TinyCheckpoints {
             return this;
         }
 
+        /** Stores LayerNorm parameters as {@code LayerNorm.gamma} / {@code LayerNorm.beta}, as bert-base-uncased does. */
+        public Builder legacyLayerNormNames() {
+            this.legacyLayerNormNames = true;
+            return this;
+        }
+
         /** Leaves a tensor out of the file (to test missing-tensor errors). */
         public Builder drop(String key) {
             dropped.add(key);
@@ -256,6 +263,13 @@ public final class TinyCheckpoints {
                 }
             });
             shapes.putAll(extras);
+            if (legacyLayerNormNames) {
+                Map<String, long[]> renamed = new LinkedHashMap<>();
+                shapes.forEach((k, v) -> renamed.put(k.replaceAll("LayerNorm\\.weight$", "LayerNorm.gamma")
+                        .replaceAll("LayerNorm\\.bias$", "LayerNorm.beta"), v));
+                shapes.clear();
+                shapes.putAll(renamed);
+            }
 
             Random rng = new Random(seed);
             SafetensorsWriter writer = new SafetensorsWriter();

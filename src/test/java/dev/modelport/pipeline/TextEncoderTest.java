@@ -144,6 +144,35 @@ class TextEncoderTest {
     }
 
     @Test
+    void batchesPadWithTheConfiguredIdAndSendSegmentsOnlyToMultiSegmentModels() {
+        TinyTokenizer.Vocabulary bpe = TinyTokenizer.writeByteLevelBpe(dir, 128);
+        SnapshotFiles roberta = SnapshotFiles.read(dir, Json.object().put("model_type", "roberta")
+                .put("type_vocab_size", 1).put("pad_token_id", bpe.pad()));
+        try (TextEncoder encoder = TextEncoder.forTexts(roberta, 128)) {
+            PipelineContext context = new PipelineContext(null, roberta, Vocabulary.of(roberta), encoder);
+            EncoderBatch batch = context.batch(encoder.encode(List.of("hello world", "hello")));
+            assertNull(batch.tokenTypeIds());
+            assertEquals(bpe.pad(), batch.inputIds()[1][batch.sequenceLength() - 1]);
+        }
+        Path bertDir = dir.resolve("bert");
+        TinyTokenizer.writeWordPiece(createDirectories(bertDir), 128);
+        SnapshotFiles bert = SnapshotFiles.read(bertDir, Json.object().put("model_type", "bert").put("type_vocab_size", 2));
+        try (TextEncoder pairs = TextEncoder.forQuestionContext(bert, 64, 16)) {
+            PipelineContext context = new PipelineContext(null, bert, Vocabulary.of(bert), pairs);
+            EncoderBatch batch = context.batch(pairs.encodePair("who", "john smith"));
+            assertArrayEquals(new long[] {0, 0, 0, 1, 1, 1}, batch.tokenTypeIds()[0]);
+        }
+    }
+
+    private static Path createDirectories(Path path) {
+        try {
+            return Files.createDirectories(path);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void limitsTakeTheSmallestRealBound() throws IOException {
         TinyTokenizer.writeByteLevelBpe(dir, 512);
         ObjectNode roberta = Json.object().put("model_type", "roberta").put("max_position_embeddings", 130)

@@ -14,6 +14,7 @@ final class TorchEngine {
     static final String NAME = "PyTorch";
 
     private static Engine engine;
+    private static int appliedThreads;
 
     private TorchEngine() {
     }
@@ -28,9 +29,17 @@ final class TorchEngine {
             // read by the engine at start-up; inter-op threads cannot be changed once torch has run work
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
             System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
+            // TorchScript's profiling executor re-optimises for every new input shape, and padded
+            // batches change shape with every request; the plain executor is faster for serving.
+            if (System.getProperty("ai.djl.pytorch.graph_optimizer") == null) {
+                System.setProperty("ai.djl.pytorch.graph_optimizer", "false");
+            }
             engine = Engine.getEngine(NAME);
         }
-        JniUtils.setNumThreads(threads);
+        if (threads != appliedThreads) {
+            JniUtils.setNumThreads(threads);
+            appliedThreads = threads;
+        }
         return engine;
     }
 }

@@ -157,7 +157,9 @@ final class BlobSink implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
             result.complete(null);
             return;
         }
-        s.request(1);
+        // unbounded demand: onNext itself is the backpressure (it blocks on the disk and the hash backlog),
+        // and the client need not re-arm its socket read after every buffer
+        s.request(Long.MAX_VALUE);
     }
 
     @Override
@@ -180,15 +182,18 @@ final class BlobSink implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
                 stop(new Stopped());
                 return;
             }
-            for (ByteBuffer b : items) {
-                hasher.update(b.duplicate());
+            ByteBuffer[] arr = new ByteBuffer[items.size()];
+            List<ByteBuffer> forHash = new java.util.ArrayList<>(items.size());
+            for (int i = 0; i < arr.length; i++) {
+                arr[i] = items.get(i);
+                forHash.add(arr[i].duplicate());
             }
-            ByteBuffer[] arr = items.toArray(ByteBuffer[]::new);
             channel.position(position);
             long left = n;
             while (left > 0) {
                 left -= channel.write(arr);
             }
+            hasher.update(forHash, n);
             position += n;
         } catch (IOException e) {
             stop(new LocalWriteFailure(e));
@@ -201,7 +206,6 @@ final class BlobSink implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
             reportedAt = now;
             present.accept(position);
         }
-        subscription.request(1);
     }
 
     @Override

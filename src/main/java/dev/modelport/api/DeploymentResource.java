@@ -51,6 +51,10 @@ public class DeploymentResource {
             throw new ModelportException(ErrorCode.INVALID_REQUEST, "Body must be a JSON object with at least \"model_id\"");
         }
         String modelId = RequestValidator.modelId(body.modelId());
+        if (Boolean.TRUE.equals(body.dedicatedPort()) && !config.serving().dedicatedPortsEnabled()) {
+            throw new ModelportException(ErrorCode.INVALID_REQUEST,
+                    "dedicated_port is off on this server (DEDICATED_PORTS_ENABLED=false)");
+        }
         String id = body.deploymentId() == null || body.deploymentId().isBlank()
                 ? registry.freeId(RequestValidator.slug(modelId)) : RequestValidator.deploymentId(body.deploymentId());
         DeploymentRequest request = new DeploymentRequest(modelId, RequestValidator.revision(body.revision()), id,

@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,9 +62,8 @@ final class BlobDownloader {
     void fetch(Job job, DownloadControl control, LongConsumer present) {
         Path part = HubCache.incomplete(job.blob());
         long size = job.file().size();
-        BlobHasher hasher = BlobHasher.forFile(job.file());
         boolean keepPart = true;
-        try {
+        try (BlobHasher hasher = BlobHasher.forFile(job.file())) {
             Files.createDirectories(part.getParent());
             try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE)) {
@@ -213,50 +211,70 @@ final class BlobDownloader {
         return settings.token() != null && !settings.token().isBlank();
     }
 
-    /** Runs one exchange to its end, dropping it on cancel, time limit or a stall. */
+    /**
+     * Runs one exchange to its end, dropping it on cancel, time limit or a stall. The blocking
+     * {@code send} runs on its own virtual thread: {@code sendAsync} completes through the common
+     * fork-join pool, which a caller blocked on one of that pool's threads (1 on 2 cores) would starve.
+     */
     private void exchange(HttpRequest req, BlobSink sink, DownloadControl control) throws Retry {
         long stallNanos = settings.stallTimeout().toNanos();
         long pollMillis = Math.clamp(settings.stallTimeout().toMillis() / 4, 20, 250);
-        CompletableFuture<HttpResponse<Void>> f = http.sendAsync(req, sink);
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        Thread sender = Thread.ofVirtual().name("hub-download").start(() -> {
+            try {
+                http.send(req, sink);
+                f.complete(null);
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
         while (true) {
             try {
                 f.get(pollMillis, TimeUnit.MILLISECONDS);
                 return;
             } catch (TimeoutException waiting) {
                 if (control.stopped()) {
-                    drop(f, sink);
+                    drop(sender, sink);
                     control.check();
                 }
                 if (sink.idleNanos() > stallNanos) {
-                    drop(f, sink);
+                    drop(sender, sink);
                     throw new Retry("no data arrived for " + Duration.ofNanos(stallNanos).toMillis() / 1000.0 + " s", null);
                 }
             } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof ModelportException m) {
-                    throw m;
+                BlobSink.LocalWriteFailure local = causeOf(e, BlobSink.LocalWriteFailure.class);
+                if (local != null) {
+                    throw local;
                 }
-                if (cause instanceof BlobSink.LocalWriteFailure w) {
-                    throw w;
-                }
-                if (cause instanceof BlobSink.Stopped) {
+                if (causeOf(e, BlobSink.Stopped.class) != null) {
                     if (sink.sizeProblem() != null) {
                         return;
                     }
                     control.check();
                     throw new Retry("the transfer was stopped", null);
                 }
-                throw new Retry(HubErrors.describe(cause == null ? e : cause) + " (" + req.uri().getHost() + ")", null);
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                throw new Retry(HubErrors.describe(cause) + " (" + req.uri().getHost() + ")", null);
             } catch (InterruptedException e) {
-                drop(f, sink);
+                drop(sender, sink);
                 Thread.currentThread().interrupt();
                 throw new ModelportException(ErrorCode.CANCELLED, "Download interrupted.");
             }
         }
     }
 
-    private static void drop(CompletableFuture<?> f, BlobSink sink) {
+    private static <T extends Throwable> T causeOf(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
+            }
+        }
+        return null;
+    }
+
+    /** Stops a transfer: no further byte is written, and the blocked send is interrupted, which aborts its exchange. */
+    private static void drop(Thread sender, BlobSink sink) {
         sink.abort();
-        f.cancel(true);
+        sender.interrupt();
     }
 }

@@ -23,6 +23,7 @@ final class BlobSink implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
     /** Progress is told at this granularity (and at the end), not per network buffer. */
     private static final long REPORT_EVERY = 256 * 1024;
+    private static final long REPORT_INTERVAL_NANOS = 100_000_000L;
 
     /** The body failed on our side (the disk), not the network's: not worth a retry. */
     static final class LocalWriteFailure extends RuntimeException {
@@ -51,6 +52,7 @@ final class BlobSink implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
 
     private long position;
     private long reported;
+    private long reportedAt = System.nanoTime();
     private volatile long lastActivityNanos = System.nanoTime();
     private boolean writing;
     private boolean stopped;
@@ -155,7 +157,9 @@ final class BlobSink implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
             result.complete(null);
             return;
         }
-        s.request(1);
+        // unbounded demand: onNext itself is the backpressure (it blocks on the disk and the hash backlog),
+        // and the client need not re-arm its socket read after every buffer
+        s.request(Long.MAX_VALUE);
     }
 
     @Override
@@ -178,25 +182,30 @@ final class BlobSink implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
                 stop(new Stopped());
                 return;
             }
-            for (ByteBuffer b : items) {
-                hasher.update(b.duplicate());
+            ByteBuffer[] arr = new ByteBuffer[items.size()];
+            List<ByteBuffer> forHash = new java.util.ArrayList<>(items.size());
+            for (int i = 0; i < arr.length; i++) {
+                arr[i] = items.get(i);
+                forHash.add(arr[i].duplicate());
             }
-            ByteBuffer[] arr = items.toArray(ByteBuffer[]::new);
             channel.position(position);
             long left = n;
             while (left > 0) {
                 left -= channel.write(arr);
             }
+            hasher.update(forHash, n);
             position += n;
         } catch (IOException e) {
             stop(new LocalWriteFailure(e));
             return;
         }
-        if (position - reported >= REPORT_EVERY) {
+        long now = System.nanoTime();
+        // Bytes or time, whichever comes first: a slow link must still show progress twice a second.
+        if (position - reported >= REPORT_EVERY || now - reportedAt >= REPORT_INTERVAL_NANOS) {
             reported = position;
+            reportedAt = now;
             present.accept(position);
         }
-        subscription.request(1);
     }
 
     @Override

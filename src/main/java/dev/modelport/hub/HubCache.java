@@ -23,6 +23,8 @@ final class HubCache {
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern ETAG = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
+    /** Names of links and refs being written (see {@link #link}); one left by a crash is not a repo file. */
+    private static final Pattern TEMP = Pattern.compile(".*\\.tmp-\\d+-\\d+");
 
     private final Path root;
 
@@ -96,7 +98,7 @@ final class HubCache {
                 return link;
             }
             // build the link aside and rename it over, so the entry is never missing or half-made
-            Path tmp = link.resolveSibling(link.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().threadId());
+            Path tmp = tempSibling(link);
             Files.deleteIfExists(tmp);
             Files.createSymbolicLink(tmp, target);
             Files.move(tmp, link, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -108,6 +110,10 @@ final class HubCache {
         }
     }
 
+    private static Path tempSibling(Path p) {
+        return p.resolveSibling(p.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().threadId());
+    }
+
     /** Records which commit a branch or tag resolved to; a commit needs no ref. */
     void writeRef(String repoId, String revision, String commit) {
         if (revision.equals(commit)) {
@@ -116,7 +122,7 @@ final class HubCache {
         Path ref = refFile(repoId, revision);
         try {
             Files.createDirectories(ref.getParent());
-            Path tmp = ref.resolveSibling(ref.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().threadId());
+            Path tmp = tempSibling(ref);
             Files.writeString(tmp, commit, StandardCharsets.UTF_8);
             Files.move(tmp, ref, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
@@ -149,8 +155,8 @@ final class HubCache {
         List<RepoFile> files = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : walk.sorted().toList()) {
-                if (!Files.isRegularFile(p)) {
-                    continue; // folders and dangling links
+                if (!Files.isRegularFile(p) || TEMP.matcher(p.getFileName().toString()).matches()) {
+                    continue; // folders, dangling links, a crash's leftovers
                 }
                 String rel = dir.relativize(p).toString().replace('\\', '/');
                 String etag = Files.isSymbolicLink(p) ? Files.readSymbolicLink(p).getFileName().toString() : null;

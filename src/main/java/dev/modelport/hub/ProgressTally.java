@@ -42,8 +42,4 @@ final class ProgressTally {
             LOG.log(System.Logger.Level.WARNING, "download listener failed", e);
         }
     }
-
-    synchronized long done() {
-        return done;
-    }
 }

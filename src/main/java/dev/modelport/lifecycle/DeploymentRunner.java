@@ -75,7 +75,7 @@ final class DeploymentRunner implements Runnable {
             loaded.pipeline = pipeline;
 
             deployment.advance(DeploymentStatus.STARTING, "Starting the " + model.device() + " workers");
-            boolean dedicated = req.dedicatedPort() == null ? config.serving().dedicatedPortsEnabled() : req.dedicatedPort();
+            boolean dedicated = Boolean.TRUE.equals(req.dedicatedPort());
             Optional<Integer> port = server.start(id, plan.task().wireName(), pipeline,
                     new ServeOptions(model.device(), model.memoryBytes(), dedicated));
             loaded.serving = true;

@@ -25,7 +25,8 @@ final class MetadataStore {
 
     MetadataStore(Path root, ObjectMapper json) {
         this.root = root;
-        this.json = json;
+        // A newer version may add fields; an older one must still read the file.
+        this.json = json.copy().disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
     synchronized void save(DeploymentSnapshot snapshot) {

@@ -2,6 +2,7 @@ package dev.modelport.api;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @QuarkusTestResource(value = TestHub.class, restrictToAnnotatedClass = false)
 class ApiErrorsTest {
+    @ConfigProperty(name = "modelport.hub.endpoint")
+    String hubUrl;
+    @ConfigProperty(name = "test.hub-root")
+    String hubRoot;
 
     private static void rejects(Object body, int status, String code) {
         given().contentType(ContentType.JSON).body(body).post("/api/v1/deploy").then().statusCode(status)
@@ -92,14 +97,15 @@ class ApiErrorsTest {
 
     @Test
     void inferenceOnADeploymentThatIsNotReadyIs409AndBadInputs400Or413() throws Exception {
-        TestHub.hub.throttle(5_000);
+        HubControl hub = new HubControl(hubUrl, hubRoot);
+        hub.throttle(5_000);
         try {
             deploy(Map.of("model_id", TestHub.NER, "deployment_id", "not-ready"));
             given().contentType(ContentType.JSON).body(Map.of("inputs", "x")).post("/api/v1/deployments/not-ready/inference")
                     .then().statusCode(409).body("error.code", equalTo("DEPLOYMENT_NOT_READY"));
             rejects(Map.of("model_id", TestHub.NER, "deployment_id", "not-ready"), 409, "DEPLOYMENT_EXISTS");
         } finally {
-            TestHub.hub.clearFaults();
+            hub.clearFaults();
             undeploy("not-ready");
         }
         deploy(Map.of("model_id", TestHub.SENTIMENT, "deployment_id", "limits"));

@@ -1,9 +1,11 @@
 package dev.modelport.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelport.runtime.Head;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.AfterEach;
@@ -44,16 +46,33 @@ class DeploymentLifecycleTest {
 
     @TestHTTPResource("/")
     URI base;
+    @ConfigProperty(name = "modelport.hub.endpoint")
+    String hubUrl;
+    @ConfigProperty(name = "test.hub-root")
+    String hubRoot;
+    @ConfigProperty(name = "modelport.storage.hub-cache")
+    String cache;
+    @ConfigProperty(name = "modelport.storage.model-storage-path")
+    String deployed;
+    HubControl hub;
+
+    @org.junit.jupiter.api.BeforeEach
+    void warmUp() {
+        hub = new HubControl(hubUrl, hubRoot);
+        // rest-assured's first request pays for Groovy's start-up; keep that out of timed download windows
+        given().get("/q/health/live").then().statusCode(200);
+    }
 
     @AfterEach
     void clearFaults() {
-        TestHub.hub.clearFaults();
+        hub.clearFaults();
     }
 
     @Test
     void deploymentStreamsOrderedEventsAndServesInference() throws Exception {
-        TestHub.hub.throttle(400_000); // slow enough to see several download ticks
-        deploy(Map.of("model_id", TestHub.SENTIMENT, "deployment_id", "ws-sentiment"));
+        hub.throttle(40_000); // slow enough to see several download ticks
+        String model = hub.freshRepo("ws-sentiment", Head.SEQUENCE_CLASSIFICATION);
+        deploy(Map.of("model_id", model, "deployment_id", "ws-sentiment"));
         ProgressClient ws = ProgressClient.connect(base.toString().replaceFirst("^http", "ws") + "api/v1/ws/ws-sentiment");
         assertEquals(1000, ws.awaitClose(120), "server closes normally after the terminal event");
 
@@ -72,7 +91,7 @@ class DeploymentLifecycleTest {
         long fileBytes = d.getList("files.size", Long.class).stream().mapToLong(Long::longValue).sum();
         List<JsonNode> ticks = ws.events.stream().filter(e -> e.get("status").asText().equals("downloading")
                 && e.hasNonNull("bytes_done")).toList();
-        assertTrue(ticks.size() >= 3, "several download ticks while bytes move, got " + ticks.size());
+        assertTrue(ticks.size() >= 3, "several download ticks while bytes move, got " + ws.events);
         assertEquals(fileBytes, ticks.getLast().get("bytes_done").asLong(), "bytes add up to the files' sizes");
         assertEquals(fileBytes, ticks.getLast().get("bytes_total").asLong());
         ticks.forEach(t -> assertTrue(t.has("speed_bytes_per_s") && t.has("eta_s") && t.hasNonNull("file")));
@@ -83,8 +102,9 @@ class DeploymentLifecycleTest {
                 "only one weights format is fetched: " + files);
         assertEquals("text-classification", d.getString("task"));
         assertEquals("BertForSequenceClassification", d.getString("architecture"));
-        assertEquals(TestHub.hub.commit(TestHub.SENTIMENT), d.getString("commit"));
-        assertTrue(d.getString("usage_examples.curl").contains("/inference"));
+        assertEquals(hub.commit(model), d.getString("commit"));
+        assertTrue(d.getString("usage_examples.curl").contains("/api/v1/deployments/ws-sentiment/inference"));
+        assertEquals(null, d.getString("endpoint"), "no dedicated port unless asked for");
 
         given().contentType(ContentType.JSON).body(Map.of("inputs", "I love this product!"))
                 .post("/api/v1/deployments/ws-sentiment/inference").then().statusCode(200)
@@ -108,16 +128,16 @@ class DeploymentLifecycleTest {
 
     @Test
     void twoDeploymentsOfOneModelDownloadEachBlobOnce() throws Exception {
-        TestHub.hub.resetCounters();
-        TestHub.hub.throttle(300_000);
-        CompletableFuture<JsonPath> a = CompletableFuture.supplyAsync(() -> deploy(Map.of("model_id", TestHub.NER, "deployment_id", "twin-a")));
-        CompletableFuture<JsonPath> b = CompletableFuture.supplyAsync(() -> deploy(Map.of("model_id", TestHub.NER, "deployment_id", "twin-b")));
+        hub.throttle(300_000);
+        String model = hub.freshRepo("twins", Head.TOKEN_CLASSIFICATION);
+        CompletableFuture<JsonPath> a = CompletableFuture.supplyAsync(() -> deploy(Map.of("model_id", model, "deployment_id", "twin-a")));
+        CompletableFuture<JsonPath> b = CompletableFuture.supplyAsync(() -> deploy(Map.of("model_id", model, "deployment_id", "twin-b")));
         a.join();
         b.join();
         assertEquals("completed", awaitEnded("twin-a", Duration.ofSeconds(120)).getString("status"));
         assertEquals("completed", awaitEnded("twin-b", Duration.ofSeconds(120)).getString("status"));
-        long size = Files.size(TestHub.dir.resolve("hub").resolve(TestHub.NER).resolve("model.safetensors"));
-        assertEquals(size, TestHub.hub.bytesServed(TestHub.NER, "model.safetensors"), "the weights were fetched once");
+        long size = Files.size(hub.root().resolve(model).resolve("model.safetensors"));
+        assertEquals(size, hub.bytesServed(model, "model.safetensors"), "the weights were fetched once");
         given().contentType(ContentType.JSON)
                 .body(Map.of("inputs", "my name is sarah and i live in london", "parameters", Map.of("aggregation_strategy", "simple")))
                 .post("/api/v1/deployments/twin-b/inference").then().statusCode(200).body("status", equalTo("success"));
@@ -127,7 +147,7 @@ class DeploymentLifecycleTest {
 
     @Test
     void cancelDuringDownloadStopsAndKeepsThePartialBlob() throws Exception {
-        TestHub.hub.throttle(30_000);
+        hub.throttle(8_000);
         deploy(Map.of("model_id", TestHub.TO_CANCEL, "deployment_id", "to-cancel"));
         ProgressClient ws = ProgressClient.connect(base.toString().replaceFirst("^http", "ws") + "api/v1/ws/to-cancel");
         long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -135,16 +155,17 @@ class DeploymentLifecycleTest {
                 && System.nanoTime() < end) {
             Thread.sleep(50);
         }
-        Thread.sleep(300);
+        assertTrue(ws.events.stream().anyMatch(e -> e.path("file").asText().equals("model.safetensors")),
+                "the weights are downloading: " + ws.events);
         given().delete("/api/v1/deployments/to-cancel").then().statusCode(200).body("status", equalTo("cancelled"));
         assertEquals(1000, ws.awaitClose(10));
         assertEquals("cancelled", ws.events.getLast().get("status").asText());
         given().get("/api/v1/deployments/to-cancel").then().statusCode(404);
-        Path blobs = TestHub.dir.resolve("cache").resolve("models--test-org--tiny-distilbert-cancel").resolve("blobs");
+        Path blobs = Path.of(cache).resolve("models--test-org--tiny-distilbert-cancel").resolve("blobs");
         try (Stream<Path> files = Files.list(blobs)) {
             assertTrue(files.anyMatch(p -> p.toString().endsWith(".incomplete")), "the partial blob stays for a resume");
         }
-        Path snapshot = TestHub.dir.resolve("cache").resolve("models--test-org--tiny-distilbert-cancel").resolve("snapshots");
+        Path snapshot = Path.of(cache).resolve("models--test-org--tiny-distilbert-cancel").resolve("snapshots");
         try (Stream<Path> files = Files.walk(snapshot)) {
             assertTrue(files.noneMatch(p -> p.endsWith("model.safetensors")), "nothing half-done under snapshots/");
         }
@@ -179,21 +200,22 @@ class DeploymentLifecycleTest {
 
     @Test
     void cacheUsesTheHuggingFaceLayout() throws Exception {
-        deploy(Map.of("model_id", TestHub.SENTIMENT, "deployment_id", "layout"));
+        String model = hub.freshRepo("layout", Head.SEQUENCE_CLASSIFICATION);
+        deploy(Map.of("model_id", model, "deployment_id", "layout"));
         assertEquals("completed", awaitEnded("layout", Duration.ofSeconds(120)).getString("status"));
-        Path repo = TestHub.dir.resolve("cache").resolve("models--test-org--tiny-bert-sentiment");
+        Path repo = Path.of(cache).resolve("models--fresh-org--layout");
         String commit = Files.readString(repo.resolve("refs/main")).trim();
-        assertEquals(TestHub.hub.commit(TestHub.SENTIMENT), commit);
+        assertEquals(hub.commit(model), commit);
         Path weights = repo.resolve("snapshots").resolve(commit).resolve("model.safetensors");
         assertTrue(Files.isSymbolicLink(weights));
         assertFalse(Files.readSymbolicLink(weights).isAbsolute(), "relative symlinks, as huggingface_hub makes them");
-        assertEquals(TestHub.hub.sha256(TestHub.SENTIMENT, "model.safetensors"),
+        assertEquals(hub.sha256(model, "model.safetensors"),
                 Files.readSymbolicLink(weights).getFileName().toString());
         try (Stream<Path> blobs = Files.list(repo.resolve("blobs"))) {
             List<String> names = new ArrayList<>(blobs.map(p -> p.getFileName().toString()).toList());
             assertTrue(names.stream().noneMatch(n -> n.endsWith(".incomplete")), names.toString());
         }
-        Path meta = TestHub.dir.resolve("deployed/layout/metadata.json");
+        Path meta = Path.of(deployed, "layout", "metadata.json");
         given().get("/api/v1/deployments").then().body("deployments.deployment_id", hasItem("layout"));
         assertTrue(Files.readString(meta).contains("\"completed\""));
         undeploy("layout");

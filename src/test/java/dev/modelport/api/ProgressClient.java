@@ -22,7 +22,8 @@ final class ProgressClient implements WebSocket.Listener {
 
     static ProgressClient connect(String url) {
         ProgressClient c = new ProgressClient();
-        HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create(url), c).join();
+        // The service listens on IPv4; "localhost" may resolve to ::1 first and stall the handshake.
+        HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create(url.replace("//localhost:", "//127.0.0.1:")), c).join();
         return c;
     }
 

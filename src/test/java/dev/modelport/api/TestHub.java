@@ -25,13 +25,12 @@ public class TestHub implements QuarkusTestResourceLifecycleManager {
     public static final String NO_CONFIG = "test-org/no-config";
     public static final String TO_CANCEL = "test-org/tiny-distilbert-cancel";
 
-    static volatile FakeHub hub;
-    static volatile Path dir;
+    private FakeHub hub;
 
     @Override
     public Map<String, String> start() {
         try {
-            dir = Files.createTempDirectory("modelport-test");
+            Path dir = Files.createTempDirectory("modelport-test");
             Path root = dir.resolve("hub");
             TinyCheckpoints.bert(root.resolve(SENTIMENT), Head.SEQUENCE_CLASSIFICATION);
             // decoys a PyTorch deployment must never fetch when safetensors exist
@@ -56,6 +55,7 @@ public class TestHub implements QuarkusTestResourceLifecycleManager {
             hub = FakeHub.start(root).lfsThreshold(50_000).gate(GATED);
             return Map.of(
                     "modelport.hub.endpoint", hub.url(),
+                    "test.hub-root", root.toString(),
                     "modelport.hub.retries", "3",
                     "modelport.storage.hub-cache", dir.resolve("cache").toString(),
                     "modelport.storage.model-storage-path", dir.resolve("deployed").toString(),

@@ -16,7 +16,11 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -167,6 +171,26 @@ class HubClientDownloadTest {
     }
 
     @Test
+    void parallelismBoundsTheFilesFetchedAtOnce() throws Exception {
+        for (int i = 1; i <= 3; i++) {
+            FakeHub.writeFile(root, REPO, "model-0000" + i + "-of-00003.safetensors", TestRepos.safetensors(100_000, i));
+        }
+        hub.throttle(2_000_000);
+        for (int parallelism : new int[] {1, 2}) {
+            Path fresh = cache.resolve("p" + parallelism);
+            HubClient limited = new HubClient(TestRepos.parallelism(TestRepos.settings(hub, fresh), parallelism));
+            ModelInfo info = limited.modelInfo(REPO, "main");
+            List<RepoFile> shards = info.files().stream().filter(f -> f.path().startsWith("model-0000")).toList();
+            hub.resetCounters();
+            Path snap = limited.download(info, shards, (f, d, t) -> { }, new Cancellation());
+            assertTrue(hub.maxConcurrentBodies() <= parallelism, "at most " + parallelism + " at once: " + hub.maxConcurrentBodies());
+            for (RepoFile f : shards) {
+                assertArrayEquals(source(f.path()), Files.readAllBytes(snap.resolve(f.path())));
+            }
+        }
+    }
+
+    @Test
     void restartResumesAPartialBlobAndVerifiesTheWholeFile() throws Exception {
         ModelInfo info = client.modelInfo(REPO, "main");
         RepoFile weights = file(info, "model.safetensors");
@@ -234,6 +258,39 @@ class HubClientDownloadTest {
                 () -> client.download(info, List.of(weights), (f, d, t) -> { }, new Cancellation()));
         assertEquals(ErrorCode.DOWNLOAD_TIMEOUT, e.code());
         assertTrue(Files.size(repoCache().resolve("blobs").resolve(weights.sha256() + ".incomplete")) > 0);
+    }
+
+    @Test
+    void downloadCalledFromTheBusyCommonPoolStillCompletes() throws Exception {
+        // the JDK client's sendAsync completes through the common pool; a caller occupying all of it must not hang
+        ModelInfo info = client.modelInfo(REPO, "main");
+        List<RepoFile> files = client.selectFiles(info).selected();
+        int workers = ForkJoinPool.getCommonPoolParallelism();
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch occupied = new CountDownLatch(workers - 1);
+        for (int i = 0; i < workers - 1; i++) {
+            ForkJoinPool.commonPool().execute(() -> {
+                occupied.countDown();
+                awaitQuietly(release);
+            });
+        }
+        try {
+            occupied.await();
+            CompletableFuture<Path> download = CompletableFuture.supplyAsync(
+                    () -> client.download(info, files, (f, d, t) -> { }, new Cancellation()));
+            Path snap = download.get(60, TimeUnit.SECONDS);
+            assertArrayEquals(source("model.safetensors"), Files.readAllBytes(snap.resolve("model.safetensors")));
+        } finally {
+            release.countDown();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

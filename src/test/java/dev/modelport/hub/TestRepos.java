@@ -61,6 +61,10 @@ final class TestRepos {
         return new HubSettings(s.endpoint(), s.token(), s.offline(), s.cacheDir(), downloadTimeout, stallTimeout, retries, s.parallelism());
     }
 
+    static HubSettings parallelism(HubSettings s, int files) {
+        return new HubSettings(s.endpoint(), s.token(), s.offline(), s.cacheDir(), s.downloadTimeout(), s.stallTimeout(), s.retries(), files);
+    }
+
     static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

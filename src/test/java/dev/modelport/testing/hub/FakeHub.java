@@ -32,6 +32,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -71,6 +72,8 @@ public final class FakeHub implements AutoCloseable {
     private final Set<String> gated = ConcurrentHashMap.newKeySet();
     private final Set<String> wrongSha256 = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> wrongLinkedSize = new ConcurrentHashMap<>();
+    private final AtomicInteger activeBodies = new AtomicInteger();
+    private final AtomicInteger maxActiveBodies = new AtomicInteger();
     private final AtomicReference<BodyFault> bodyFault = new AtomicReference<>();
     private final AtomicReference<StatusFault> statusFault = new AtomicReference<>();
     private volatile String token = TOKEN;
@@ -289,7 +292,13 @@ public final class FakeHub implements AutoCloseable {
         }
     }
 
+    /** The most file bodies that were being sent at the same time. */
+    public int maxConcurrentBodies() {
+        return maxActiveBodies.get();
+    }
+
     public void resetCounters() {
+        maxActiveBodies.set(0);
         bytesServed.clear();
         requests.clear();
         requestNanos.clear();
@@ -687,7 +696,16 @@ public final class FakeHub implements AutoCloseable {
         if (req.head()) {
             return true;
         }
-        BodyFault fault = lfs ? bodyFault.getAndSet(null) : null;
+        maxActiveBodies.accumulateAndGet(activeBodies.incrementAndGet(), Math::max);
+        try {
+            return sendBody(out, socket, full, start, n, key, lfs ? bodyFault.getAndSet(null) : null);
+        } finally {
+            activeBodies.decrementAndGet();
+        }
+    }
+
+    private boolean sendBody(OutputStream out, Socket socket, Path full, long start, long n, String key, BodyFault fault)
+            throws IOException {
         AtomicLong served = bytesServed.computeIfAbsent(key, k -> new AtomicLong());
         byte[] buf = new byte[BODY_CHUNK];
         ByteBuffer bb = ByteBuffer.wrap(buf);
@@ -710,7 +728,10 @@ public final class FakeHub implements AutoCloseable {
                     return false;
                 }
                 long limit = fault == null ? n - sent : Math.min(n - sent, fault.afterBytes() - sent);
-                bb.clear().limit((int) Math.min(buf.length, limit));
+                long rateNow = rateBytesPerSecond;
+                // When throttled, send about 20 slices a second, so even a small file arrives over time.
+                int chunk = rateNow > 0 ? (int) Math.max(1024, Math.min(buf.length, rateNow / 20)) : buf.length;
+                bb.clear().limit((int) Math.min(chunk, limit));
                 int r = ch.read(bb, start + sent);
                 if (r <= 0) {
                     return false;

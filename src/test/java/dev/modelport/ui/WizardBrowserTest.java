@@ -310,6 +310,8 @@ class WizardBrowserTest {
     }
 
     private void shot(String name) {
+        // from the top, so the sticky header is not drawn over the middle of a full-page image
+        page.evaluate("window.scrollTo(0, 0)");
         page.screenshot(new Page.ScreenshotOptions()
                 .setPath(SCREENSHOTS.resolve(prefix + "-" + name + ".png"))
                 .setFullPage(true));

@@ -4,7 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/jdk.sh
+# Engine tuning that must be set before the JVM starts (docs/ARCHITECTURE.md, "Engine settings"):
+# big batches lose time in glibc malloc, and spinning OpenMP threads starve each other on shared cores.
 export GLIBC_TUNABLES=${GLIBC_TUNABLES:-glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296}
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 case "${1:-}" in
   download) test=DownloadBenchmark ;;
   minilm) test=MiniLmBenchmark ;;

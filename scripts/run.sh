@@ -6,8 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/jdk.sh
-# Large batches lose time in glibc's malloc (see docs/ENGINE.md); these tunables are safe everywhere.
+# Engine tuning that must be set before the JVM starts (docs/ARCHITECTURE.md, "Engine settings"):
+# big batches lose time in glibc malloc, and spinning OpenMP threads starve each other on shared cores.
 export GLIBC_TUNABLES=${GLIBC_TUNABLES:-glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296}
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 if [ "${1:-}" = "--dev" ]; then
   exec ./mvnw -B quarkus:dev
 fi

@@ -52,7 +52,7 @@ class ApiErrorsTest {
         rejects(Map.of("model_id", TestHub.SENTIMENT, "modelid", "x"), 400, "INVALID_REQUEST");
         rejects("{\"model_id\": ", 400, "INVALID_REQUEST");
         rejects("[1,2]", 400, "INVALID_REQUEST");
-        rejects(Map.of("model_id", 42), 400, "INVALID_MODEL_ID");
+        rejects(Map.of("model_id", 42), 400, "INVALID_REQUEST");
     }
 
     @Test

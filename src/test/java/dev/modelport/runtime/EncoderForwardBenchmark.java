@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Forward-pass throughput of a random BERT with all-MiniLM-L6-v2's shape (hidden 384, 6 layers,
  * 12 heads, intermediate 1536), and the GEMM FLOP rate that implies. A command, not a test:
- * {@code ./mvnw -B -q test -Dquarkus.quinoa=false -Dtest=EncoderForwardBenchmark -DexcludedTestGroups=none}.
+ * {@code ./mvnw -B -q test -Dquarkus.quinoa=false -Dtest=EncoderForwardBenchmark -DexcludedTestGroups=none}
+ * (prefix {@code BENCH_THREADS=N} for N intra-op threads; default one per core).
  */
 @Tag("benchmark")
 class EncoderForwardBenchmark {
@@ -29,7 +30,7 @@ class EncoderForwardBenchmark {
     @Test
     void miniLmShapedForward() {
         TinyCheckpoints.builder(Family.BERT, Head.BASE).size(HIDDEN, LAYERS, 12, INTERMEDIATE).write(dir);
-        ModelRuntime runtime = new DjlModelRuntime(0);
+        ModelRuntime runtime = new DjlModelRuntime(Integer.parseInt(System.getenv().getOrDefault("BENCH_THREADS", "0")));
         try (LoadedModel model = runtime.load(dir, runtime.inspect(dir.resolve("config.json")), new LoadOptions("cpu", "float32"))) {
             System.out.printf("intra-op threads %d%n", JniUtils.getNumThreads());
             for (int[] w : new int[][] {{1, 16, 20, 200}, {32, 128, 2, 10}}) {

@@ -1,0 +1,110 @@
+package dev.modelport.testing.minilm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelport.runtime.EncoderBatch;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The converted MiniLM checkpoint is the real model: it computes what the ONNX export computes. */
+class MiniLmRepoTest {
+
+    private static Path repo;
+    private static OnnxReference onnx;
+
+    @BeforeAll
+    static void setUp() {
+        repo = MiniLmRepo.folder();
+        onnx = new OnnxReference(repo.resolve("tokenizer.json"), 2);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        onnx.close();
+    }
+
+    @Test
+    void repoHasTheHubFilesAndAGenuineSafetensorsHeader() throws Exception {
+        for (String file : List.of("config.json", "tokenizer.json", "tokenizer_config.json", "vocab.txt", "modules.json",
+                "1_Pooling/config.json", "sentence_bert_config.json", "special_tokens_map.json", ".hubmeta.json")) {
+            assertTrue(Files.isRegularFile(repo.resolve(file)), file);
+        }
+        byte[] bytes = Files.readAllBytes(repo.resolve("model.safetensors"));
+        long headerLength = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        JsonNode header = new ObjectMapper().readTree(new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8));
+        List<String> keys = new ArrayList<>();
+        header.fieldNames().forEachRemaining(keys::add);
+        keys.remove("__metadata__");
+        // 5 embedding tensors + 16 per layer x 6 layers, plus the position_ids buffer; no pooler in the export
+        assertEquals(102, keys.size());
+        assertEquals(keys.stream().sorted().toList(), keys);
+        assertShape(header, "embeddings.word_embeddings.weight", "F32", 30522, 384);
+        assertShape(header, "encoder.layer.0.attention.self.query.weight", "F32", 384, 384);
+        assertShape(header, "encoder.layer.5.intermediate.dense.weight", "F32", 1536, 384);
+        assertShape(header, "encoder.layer.5.output.dense.weight", "F32", 384, 1536);
+        assertShape(header, "embeddings.position_ids", "I64", 1, 512);
+        long last = header.path("encoder.layer.5.output.dense.weight").path("data_offsets").get(1).asLong();
+        long dataEnd = 0;
+        for (String k : keys) {
+            dataEnd = Math.max(dataEnd, header.path(k).path("data_offsets").get(1).asLong());
+        }
+        assertEquals(bytes.length - 8 - headerLength, dataEnd, "data section ends with the last tensor");
+        assertTrue(last <= dataEnd);
+    }
+
+    @Test
+    void onnxExportTakesTheThreeBertInputs() {
+        assertEquals(Set.of("input_ids", "attention_mask", "token_type_ids"), onnx.inputNames());
+    }
+
+    @Test
+    void referenceTokenizerTruncatesAtMaxSeqLengthAndDoesNotPad() {
+        assertTrue(onnx.encode("A short sentence.").getIds().length < 16, "stored fixed padding to 128 must not apply");
+        String longText = "word ".repeat(400);
+        assertEquals(OnnxReference.MAX_SEQ_LENGTH, onnx.encode(longText).getIds().length);
+        String medium = "word ".repeat(200);
+        assertEquals(202, onnx.encode(medium).getIds().length, "stored truncation to 128 must not apply");
+    }
+
+    @Test
+    void plainJavaForwardOnTheConvertedWeightsMatchesOnnxRuntime() throws Exception {
+        PlainBert bert = PlainBert.load(repo);
+        for (String text : List.of("The quick brown fox jumps over the lazy dog.",
+                "Crème brûlée à la française, s'il vous plaît!", "I love pizza 🍕 and 東京 ramen")) {
+            EncoderBatch one = onnx.tokenize(List.of(text));
+            float[][] expected = onnx.lastHiddenState(one)[0];
+            float[][] actual = bert.lastHiddenState(one.inputIds()[0], one.tokenTypeIds()[0]);
+            double maxDiff = 0;
+            for (int t = 0; t < expected.length; t++) {
+                for (int j = 0; j < expected[t].length; j++) {
+                    maxDiff = Math.max(maxDiff, Math.abs(expected[t][j] - actual[t][j]));
+                }
+            }
+            assertTrue(maxDiff < 1e-4, text + ": max |diff| " + maxDiff);
+        }
+    }
+
+    private static void assertShape(JsonNode header, String key, String dtype, long... shape) {
+        JsonNode entry = header.path(key);
+        assertEquals(dtype, entry.path("dtype").asText(), key);
+        long[] actual = new long[entry.path("shape").size()];
+        for (int i = 0; i < actual.length; i++) {
+            actual[i] = entry.path("shape").get(i).asLong();
+        }
+        assertArrayEquals(shape, actual, key);
+    }
+}

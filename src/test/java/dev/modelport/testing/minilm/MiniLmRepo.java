@@ -13,7 +13,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -37,7 +36,7 @@ public final class MiniLmRepo {
             "1_Pooling/config.json", "sentence_bert_config.json", "config_sentence_transformers.json",
             ".hubmeta.json");
     /** Bumped whenever what is written changes, so a stale cache is not reused. */
-    private static final String LAYOUT_VERSION = "v1";
+    private static final String LAYOUT_VERSION = "v2";
 
     private static Path cached;
 
@@ -80,8 +79,7 @@ public final class MiniLmRepo {
             }
             writeVocab(staging.resolve("tokenizer.json"), staging.resolve("vocab.txt"));
             JsonNode config = new ObjectMapper().readTree(staging.resolve("config.json").toFile());
-            var tensors = BertCheckpointFromOnnx.convert(OnnxGraph.parse(onnxBytes()), config);
-            SafetensorsWriter.write(staging.resolve("model.safetensors"), tensors, Map.of("format", "pt"));
+            BertCheckpointFromOnnx.convert(OnnxGraph.parse(onnxBytes()), config).write(staging.resolve("model.safetensors"));
             deleteTree(dir);
             // A whole repo appears at once, so an interrupted run never leaves a half-written cache.
             Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);

@@ -3,11 +3,9 @@ package dev.modelport.testing.minilm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.modelport.testing.models.SafetensorsTestReader;
+
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -33,23 +31,11 @@ public final class PlainBert {
         this.eps = config.path("layer_norm_eps").asDouble();
     }
 
-    /** Reads the repo's model.safetensors (F32 tensors; other dtypes are buffers and skipped) and config.json. */
+    /** Reads the repo's config.json and model.safetensors (buffers such as position_ids are never looked up). */
     public static PlainBert load(Path repo) throws IOException {
         JsonNode config = new ObjectMapper().readTree(repo.resolve("config.json").toFile());
-        ByteBuffer file = ByteBuffer.wrap(Files.readAllBytes(repo.resolve("model.safetensors"))).order(ByteOrder.LITTLE_ENDIAN);
-        int headerLength = Math.toIntExact(file.getLong(0));
-        JsonNode header = new ObjectMapper().readTree(new String(file.array(), 8, headerLength, StandardCharsets.UTF_8));
-        int dataStart = 8 + headerLength;
         Map<String, float[]> weights = new HashMap<>();
-        header.properties().forEach(e -> {
-            if (e.getValue().path("dtype").asText().equals("F32")) {
-                long begin = e.getValue().path("data_offsets").get(0).asLong();
-                long end = e.getValue().path("data_offsets").get(1).asLong();
-                float[] values = new float[(int) ((end - begin) / 4)];
-                file.slice(dataStart + (int) begin, (int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-                weights.put(e.getKey(), values);
-            }
-        });
+        SafetensorsTestReader.readRepo(repo).forEach((name, tensor) -> weights.put(name, tensor.values()));
         return new PlainBert(weights, config);
     }
 

@@ -1,0 +1,81 @@
+package dev.modelport.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * feature-extraction: one pooled vector per input, pooled and normalized as the repo's
+ * sentence-transformers files say. Parameters: {@code pooling} (none|mean|cls|max; none gives the
+ * [T,H] token vectors of the real tokens) and {@code normalize} (true|false).
+ */
+final class FeatureExtractionPipeline implements Pipeline {
+    private static final Set<String> POOLING_PARAM = Set.of("none", "mean", "cls", "max");
+
+    private final PipelineContext context;
+    private final Pooling pooling;
+
+    FeatureExtractionPipeline(PipelineContext context) {
+        this.context = context;
+        this.pooling = Pooling.of(context.files());
+    }
+
+    @Override
+    public Task task() {
+        return Task.FEATURE_EXTRACTION;
+    }
+
+    @Override
+    public JsonNode run(JsonNode inputs, JsonNode parameters) {
+        TextInputs texts = TextInputs.parse(inputs);
+        Params params = Params.of(parameters);
+        String mode = params.choice("pooling", POOLING_PARAM, null);
+        Pooling effective = pooling.with(mode == null || mode.equals("none") ? null : List.of(mode),
+                params.optionalBool("normalize"));
+
+        List<Encoded> rows = context.encoder().encode(texts.texts());
+        FloatTensor hidden = context.hiddenStates(rows);
+        ArrayNode results = Json.array();
+        for (int b = 0; b < rows.size(); b++) {
+            if ("none".equals(mode)) {
+                ArrayNode tokens = results.addArray();
+                for (int t = 0; t < rows.get(b).length(); t++) {
+                    float[] vector = hidden.row(b, t);
+                    // sentence-transformers normalizes sentence embeddings only; token vectors on request
+                    if (Boolean.TRUE.equals(params.optionalBool("normalize"))) {
+                        Pooling.normalizeInPlace(vector);
+                    }
+                    vectorJson(tokens.addArray(), vector);
+                }
+            } else {
+                vectorJson(results.addArray(), effective.pool(hidden, b, rows.get(b).length()));
+            }
+        }
+        return texts.batched() ? results : results.get(0);
+    }
+
+    /** Pooled vectors of the texts, in one batch (sentence-similarity's use). */
+    List<float[]> embed(List<String> texts) {
+        List<Encoded> rows = context.encoder().encode(texts);
+        FloatTensor hidden = context.hiddenStates(rows);
+        List<float[]> out = new ArrayList<>(rows.size());
+        for (int b = 0; b < rows.size(); b++) {
+            out.add(pooling.pool(hidden, b, rows.get(b).length()));
+        }
+        return out;
+    }
+
+    private static void vectorJson(ArrayNode target, float[] vector) {
+        for (float v : vector) {
+            target.add(v);
+        }
+    }
+
+    @Override
+    public void close() {
+        context.encoder().close();
+    }
+}

@@ -1,0 +1,54 @@
+package dev.modelport.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * sentence-similarity: {@code {"source_sentence": "...", "sentences": [...]}} gives the cosine
+ * similarity of each sentence's embedding to the source's, in the order of {@code sentences}. All
+ * sentences run in one batch.
+ */
+final class SentenceSimilarityPipeline implements Pipeline {
+    private final FeatureExtractionPipeline embeddings;
+
+    SentenceSimilarityPipeline(PipelineContext context) {
+        this.embeddings = new FeatureExtractionPipeline(context);
+    }
+
+    @Override
+    public Task task() {
+        return Task.SENTENCE_SIMILARITY;
+    }
+
+    @Override
+    public JsonNode run(JsonNode inputs, JsonNode parameters) {
+        Params.of(parameters);
+        if (inputs == null || !inputs.isObject() || !inputs.path("source_sentence").isTextual()
+                || !inputs.path("sentences").isArray() || inputs.path("sentences").isEmpty()) {
+            throw Params.invalid("'inputs' must be {\"source_sentence\": \"...\", \"sentences\": [\"...\", ...]} "
+                    + "with at least one sentence");
+        }
+        List<String> texts = new ArrayList<>();
+        texts.add(inputs.get("source_sentence").asText());
+        for (JsonNode sentence : inputs.get("sentences")) {
+            if (!sentence.isTextual()) {
+                throw Params.invalid("'sentences' must be a list of strings");
+            }
+            texts.add(sentence.asText());
+        }
+        List<float[]> vectors = embeddings.embed(texts);
+        ArrayNode scores = Json.array();
+        for (int i = 1; i < vectors.size(); i++) {
+            scores.add(Pooling.cosine(vectors.getFirst(), vectors.get(i)));
+        }
+        return scores;
+    }
+
+    @Override
+    public void close() {
+        embeddings.close();
+    }
+}

@@ -1,0 +1,67 @@
+package dev.modelport.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.modelport.config.ErrorCode;
+import dev.modelport.config.ModelportException;
+import dev.modelport.runtime.LoadedModel;
+import dev.modelport.runtime.ModelSpec;
+
+import java.nio.file.Path;
+
+/** Builds the pipeline of a task over a loaded encoder: tokenizer, one class per task, a warm-up run. */
+public final class TaskPipelineFactory implements PipelineFactory {
+
+    @Override
+    public Task resolveTask(ModelSpec spec, String pipelineTag, String requestedTask) {
+        return TaskResolver.resolve(spec, pipelineTag, requestedTask);
+    }
+
+    @Override
+    public Pipeline create(LoadedModel model, Path snapshotDir, Task task) {
+        TaskResolver.check(model.spec(), task);
+        SnapshotFiles files = SnapshotFiles.read(snapshotDir, model.spec().config());
+        Vocabulary vocabulary = Vocabulary.of(files);
+        TextEncoder encoder = TextEncoder.forTexts(files, TokenLimits.maxLength(files));
+        Pipeline pipeline = null;
+        try {
+            PipelineContext context = new PipelineContext(model, files, vocabulary, encoder);
+            pipeline = switch (task) {
+                case TEXT_CLASSIFICATION -> new TextClassificationPipeline(context);
+                case TOKEN_CLASSIFICATION -> new TokenClassificationPipeline(context);
+                case FILL_MASK -> new FillMaskPipeline(context);
+                case QUESTION_ANSWERING -> new QuestionAnsweringPipeline(context);
+                case FEATURE_EXTRACTION -> new FeatureExtractionPipeline(context);
+                case SENTENCE_SIMILARITY -> new SentenceSimilarityPipeline(context);
+                case TEXT_GENERATION -> throw new ModelportException(ErrorCode.UNSUPPORTED_TASK,
+                        "text generation arrives with the decoder runtime");
+            };
+            pipeline.run(warmUpInput(pipeline), null);
+            return pipeline;
+        } catch (RuntimeException e) {
+            if (pipeline != null) {
+                pipeline.close();
+            } else {
+                encoder.close();
+            }
+            if (e instanceof ModelportException) {
+                throw e;
+            }
+            throw new ModelportException(ErrorCode.LOAD_FAILED, "The warm-up inference failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode warmUpInput(Pipeline pipeline) {
+        String text = "Modelport warms up this model.";
+        return switch (pipeline) {
+            case FillMaskPipeline fillMask -> TextNode.valueOf("Modelport warms up this " + fillMask.maskToken() + ".");
+            case QuestionAnsweringPipeline qa -> Json.object().put("question", "What warms up?").put("context", text);
+            case SentenceSimilarityPipeline ss -> {
+                var input = Json.object().put("source_sentence", text);
+                input.putArray("sentences").add("A model is warming up.");
+                yield input;
+            }
+            default -> TextNode.valueOf(text);
+        };
+    }
+}

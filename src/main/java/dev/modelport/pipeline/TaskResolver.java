@@ -1,0 +1,75 @@
+package dev.modelport.pipeline;
+
+import dev.modelport.config.ErrorCode;
+import dev.modelport.config.ModelportException;
+import dev.modelport.runtime.Head;
+import dev.modelport.runtime.ModelSpec;
+
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Which tasks a head can serve, and which one a deployment gets: the requested task if the head
+ * serves it, else the hub's pipeline_tag if the head serves that, else the head's own task. Every
+ * encoder can also serve feature-extraction and sentence-similarity from its hidden states.
+ */
+final class TaskResolver {
+    private TaskResolver() {
+    }
+
+    static Task resolve(ModelSpec spec, String pipelineTag, String requestedTask) {
+        if (spec.head() == Head.CAUSAL_LM) {
+            throw new ModelportException(ErrorCode.UNSUPPORTED_TASK, spec.architecture()
+                    + " is a text-generation model; text generation arrives with the decoder runtime");
+        }
+        Set<Task> servable = servable(spec.head());
+        if (requestedTask != null && !requestedTask.isBlank()) {
+            Optional<Task> requested = Task.fromWire(requestedTask.trim());
+            if (requested.isEmpty() || !servable.contains(requested.get())) {
+                throw unsupported(spec, "task '" + requestedTask + "'");
+            }
+            return requested.get();
+        }
+        if (pipelineTag != null) {
+            Optional<Task> tagged = Task.fromWire(pipelineTag);
+            if (tagged.isPresent() && servable.contains(tagged.get())) {
+                return tagged.get();
+            }
+        }
+        return servable.iterator().next();
+    }
+
+    /** Checks a task handed to the factory directly (e.g. from a restored deployment). */
+    static void check(ModelSpec spec, Task task) {
+        if (spec.head() == Head.CAUSAL_LM || !servable(spec.head()).contains(task)) {
+            throw unsupported(spec, "task '" + task.wireName() + "'");
+        }
+    }
+
+    /** The head's own task first. */
+    static Set<Task> servable(Head head) {
+        Set<Task> tasks = new LinkedHashSet<>();
+        switch (head) {
+            case SEQUENCE_CLASSIFICATION -> tasks.add(Task.TEXT_CLASSIFICATION);
+            case TOKEN_CLASSIFICATION -> tasks.add(Task.TOKEN_CLASSIFICATION);
+            case MASKED_LM -> tasks.add(Task.FILL_MASK);
+            case QUESTION_ANSWERING -> tasks.add(Task.QUESTION_ANSWERING);
+            case BASE, CAUSAL_LM -> {
+            }
+        }
+        if (head != Head.CAUSAL_LM) {
+            tasks.add(Task.FEATURE_EXTRACTION);
+            tasks.add(Task.SENTENCE_SIMILARITY);
+        }
+        return tasks;
+    }
+
+    private static ModelportException unsupported(ModelSpec spec, String what) {
+        String tasks = servable(spec.head()).stream().map(Task::wireName).collect(Collectors.joining(", "));
+        String message = spec.architecture() + " cannot serve " + what + "; it can serve: "
+                + (tasks.isEmpty() ? "none yet (text generation arrives with the decoder runtime)" : tasks);
+        return new ModelportException(ErrorCode.UNSUPPORTED_TASK, message);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.modelport.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * text-classification: one {@code [{"label","score"}]} list per input, sorted by score, {@code top_k}
+ * entries (default 1, null = all), scores from {@code function_to_apply} (transformers' defaults:
+ * none for regression, sigmoid for multi-label or a single label, softmax otherwise).
+ */
+final class TextClassificationPipeline implements Pipeline {
+    static final Set<String> FUNCTIONS = Set.of("softmax", "sigmoid", "none");
+
+    private final PipelineContext context;
+
+    TextClassificationPipeline(PipelineContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Task task() {
+        return Task.TEXT_CLASSIFICATION;
+    }
+
+    @Override
+    public JsonNode run(JsonNode inputs, JsonNode parameters) {
+        TextInputs texts = TextInputs.parse(inputs);
+        Params params = Params.of(parameters);
+        Integer topK = params.isExplicitNull("top_k") ? null : params.positiveInt("top_k", 1);
+        String function = params.choice("function_to_apply", FUNCTIONS, null);
+
+        FloatTensor logits = context.forward(context.encoder().encode(texts.texts()));
+        Labels labels = Labels.of(context.files().config(), logits.dim(1));
+        String applied = function != null ? function : defaultFunction(context.files().config(), labels.count());
+        ArrayNode results = Json.array();
+        for (int b = 0; b < texts.texts().size(); b++) {
+            ArrayNode one = Json.array();
+            for (LabelScore s : score(logits.row(b), applied, topK, labels)) {
+                one.addObject().put("label", s.label()).put("score", s.score());
+            }
+            results.add(one);
+        }
+        return texts.batched() ? results : results.get(0);
+    }
+
+    record LabelScore(String label, double score) {
+    }
+
+    /** transformers' default for a config that names no function. */
+    static String defaultFunction(JsonNode config, int labelCount) {
+        String problemType = config.path("problem_type").asText("");
+        if (problemType.equals("regression")) {
+            return "none";
+        }
+        if (problemType.equals("multi_label_classification") || labelCount == 1) {
+            return "sigmoid";
+        }
+        return "softmax";
+    }
+
+    static List<LabelScore> score(float[] logits, String function, Integer topK, Labels labels) {
+        double[] scores = switch (function) {
+            case "softmax" -> Activations.softmax(logits);
+            case "sigmoid" -> Activations.sigmoid(logits);
+            default -> Activations.identity(logits);
+        };
+        List<LabelScore> out = new ArrayList<>(scores.length);
+        for (int i = 0; i < scores.length; i++) {
+            out.add(new LabelScore(labels.name(i), scores[i]));
+        }
+        // a stable sort keeps label order among ties, as Python's sort does
+        out.sort(Comparator.comparingDouble(LabelScore::score).reversed());
+        return topK == null ? out : out.subList(0, Math.min(topK, out.size()));
+    }
+
+    @Override
+    public void close() {
+        context.encoder().close();
+    }
+}

@@ -10,6 +10,7 @@ import dev.modelport.runtime.EncoderBatch;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -85,13 +86,31 @@ public final class OnnxReference implements AutoCloseable {
 
     /** The export's {@code last_hidden_state} [B,T,H] for a padded batch. */
     public float[][][] lastHiddenState(EncoderBatch batch) {
+        float[] flat = forward(batch);
+        int b = batch.batchSize();
+        int t = batch.sequenceLength();
+        int h = flat.length / (b * t);
+        float[][][] out = new float[b][t][h];
+        for (int i = 0; i < b; i++) {
+            for (int j = 0; j < t; j++) {
+                System.arraycopy(flat, (i * t + j) * h, out[i][j], 0, h);
+            }
+        }
+        return out;
+    }
+
+    /** {@code last_hidden_state} as row-major floats: one forward and one copy off ONNX Runtime, nothing more. */
+    public float[] forward(EncoderBatch batch) {
         Map<String, OnnxTensor> inputs = new HashMap<>();
         try {
             inputs.put("input_ids", OnnxTensor.createTensor(env, batch.inputIds()));
             inputs.put("attention_mask", OnnxTensor.createTensor(env, batch.attentionMask()));
             inputs.put("token_type_ids", OnnxTensor.createTensor(env, batch.tokenTypeIds()));
             try (OrtSession.Result result = session.run(inputs)) {
-                return (float[][][]) result.get(0).getValue();
+                FloatBuffer values = ((OnnxTensor) result.get(0)).getFloatBuffer();
+                float[] out = new float[values.remaining()];
+                values.get(out);
+                return out;
             }
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime forward failed", e);

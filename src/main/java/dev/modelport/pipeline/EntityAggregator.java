@@ -62,6 +62,7 @@ final class EntityAggregator {
 
     private List<PreEntity> gather(String text, List<Token> tokens) {
         List<PreEntity> pre = new ArrayList<>();
+        Token previous = null;
         for (Token token : tokens) {
             if (token.isSpecial()) {
                 continue;
@@ -73,9 +74,18 @@ final class EntityAggregator {
                 // a word-aware tokenizer: a piece whose token text is longer than its characters carries the prefix
                 isSubword = word.codePointCount(0, word.length()) != wordRef.codePointCount(0, wordRef.length());
             } else {
+                // transformers' fallback: a token starts a word when a space touches its start
                 isSubword = token.start() > 0
                         && !text.substring(token.start() - 1, Math.min(text.length(), token.start() + 1)).contains(" ");
+                if (previous != null) {
+                    // where that heuristic breaks on byte-level BPE: the byte pieces of one character
+                    // (é, emoji) share its span, and a bare space marker "Ġ" has an empty span
+                    boolean sameCharacter = token.start() < previous.end();
+                    boolean afterBareSpace = previous.start() == previous.end() && previous.end() == token.start();
+                    isSubword |= sameCharacter || afterBareSpace;
+                }
             }
+            previous = token;
             if (token.isUnknown()) {
                 word = wordRef;
                 isSubword = false;

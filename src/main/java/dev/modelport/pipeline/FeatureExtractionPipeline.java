@@ -17,10 +17,17 @@ final class FeatureExtractionPipeline implements Pipeline {
 
     private final PipelineContext context;
     private final Pooling pooling;
+    private final boolean lowercase;
 
     FeatureExtractionPipeline(PipelineContext context) {
         this.context = context;
         this.pooling = Pooling.of(context.files());
+        // sentence-transformers lowercases before tokenizing when its config says so
+        this.lowercase = context.files().sentenceBertConfig().path("do_lower_case").asBoolean(false);
+    }
+
+    private List<Encoded> encode(List<String> texts) {
+        return context.encoder().encode(lowercase ? texts.stream().map(t -> t.toLowerCase(java.util.Locale.ROOT)).toList() : texts);
     }
 
     @Override
@@ -36,7 +43,7 @@ final class FeatureExtractionPipeline implements Pipeline {
         Pooling effective = pooling.with(mode == null || mode.equals("none") ? null : List.of(mode),
                 params.optionalBool("normalize"));
 
-        List<Encoded> rows = context.encoder().encode(texts.texts());
+        List<Encoded> rows = encode(texts.texts());
         FloatTensor hidden = context.hiddenStates(rows);
         ArrayNode results = Json.array();
         for (int b = 0; b < rows.size(); b++) {
@@ -59,7 +66,7 @@ final class FeatureExtractionPipeline implements Pipeline {
 
     /** Pooled vectors of the texts, in one batch (sentence-similarity's use). */
     List<float[]> embed(List<String> texts) {
-        List<Encoded> rows = context.encoder().encode(texts);
+        List<Encoded> rows = encode(texts);
         FloatTensor hidden = context.hiddenStates(rows);
         List<float[]> out = new ArrayList<>(rows.size());
         for (int b = 0; b < rows.size(); b++) {

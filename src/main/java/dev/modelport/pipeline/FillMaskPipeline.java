@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
 
-import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.PriorityQueue;
 import java.util.Set;
 
 /**
@@ -54,10 +54,10 @@ final class FillMaskPipeline implements Pipeline {
         for (int b = 0; b < rows.size(); b++) {
             maskPositions[b] = singleMask(rows.get(b), b, texts.batched());
         }
-        FloatTensor logits = context.forward(rows);
+        float[][] logits = context.forwardAt(rows, maskPositions);
         ArrayNode results = Json.array();
         for (int b = 0; b < rows.size(); b++) {
-            double[] probs = Activations.softmax(logits.row(b, maskPositions[b]));
+            double[] probs = Activations.softmax(logits[b]);
             ArrayNode one = Json.array();
             for (int id : topIds(probs, targets, topK)) {
                 long[] filled = rows.get(b).ids().clone();
@@ -115,16 +115,22 @@ final class FillMaskPipeline implements Pipeline {
 
     /** The k most likely ids, most likely first, among the targets when there are some. */
     static int[] topIds(double[] probs, long[] targets, int topK) {
-        Integer[] candidates;
-        if (targets == null) {
-            candidates = new Integer[probs.length];
-            Arrays.setAll(candidates, i -> i);
-        } else {
-            candidates = Arrays.stream(targets).mapToObj(t -> (int) t).toArray(Integer[]::new);
+        int candidates = targets == null ? probs.length : targets.length;
+        int k = Math.min(topK, candidates);
+        // a min-heap of the best k seen so far: O(V log k) over a whole vocabulary
+        PriorityQueue<Integer> best = new PriorityQueue<>(k + 1, Comparator.comparingDouble((Integer id) -> probs[id]));
+        for (int i = 0; i < candidates; i++) {
+            int id = targets == null ? i : (int) targets[i];
+            best.add(id);
+            if (best.size() > k) {
+                best.poll();
+            }
         }
-        Arrays.sort(candidates, (a, c) -> Double.compare(probs[c], probs[a]));
-        List<Integer> top = new ArrayList<>(Arrays.asList(candidates).subList(0, Math.min(topK, candidates.length)));
-        return top.stream().mapToInt(Integer::intValue).toArray();
+        int[] out = new int[best.size()];
+        for (int i = out.length - 1; i >= 0; i--) {
+            out[i] = best.poll();
+        }
+        return out;
     }
 
     @Override

@@ -25,6 +25,22 @@ record PipelineContext(LoadedModel model, SnapshotFiles files, Vocabulary vocabu
         return run(rows, model::forward);
     }
 
+    /**
+     * The head's output at one position per row ({@code positions[b]} of row b), copied off the
+     * device alone: a masked LM's [B,T,V] output is large, and only the mask rows are needed.
+     */
+    float[][] forwardAt(List<Encoded> rows, int[] positions) {
+        EncoderBatch batch = batch(rows);
+        try (NDManager manager = model.newManager()) {
+            NDArray out = model.forward(manager, batch);
+            float[][] picked = new float[rows.size()][];
+            for (int b = 0; b < rows.size(); b++) {
+                picked[b] = out.get(manager, b, positions[b]).toFloatArray();
+            }
+            return picked;
+        }
+    }
+
     /** The last hidden state [B,T,H] for the rows, whatever the head. */
     FloatTensor hiddenStates(List<Encoded> rows) {
         return run(rows, model::hiddenStates);

@@ -131,6 +131,10 @@ public final class TinyCheckpoints {
         private final Map<String, long[]> reshaped = new HashMap<>();
         private final Map<String, long[]> extras = new LinkedHashMap<>();
         private final Map<String, Object> configOverrides = new LinkedHashMap<>();
+        private int hidden = HIDDEN;
+        private int layers = LAYERS;
+        private int heads = HEADS;
+        private int intermediate = INTERMEDIATE;
 
         private Builder(Family family, Head head) {
             this.family = family;
@@ -190,6 +194,15 @@ public final class TinyCheckpoints {
 
         public Builder pipelineTag(String tag) {
             this.pipelineTag = tag;
+            return this;
+        }
+
+        /** A larger (or smaller) model than the tiny default, e.g. for memory tests. */
+        public Builder size(int hidden, int layers, int heads, int intermediate) {
+            this.hidden = hidden;
+            this.layers = layers;
+            this.heads = heads;
+            this.intermediate = intermediate;
             return this;
         }
 
@@ -290,7 +303,7 @@ public final class TinyCheckpoints {
         private Map<String, long[]> layout(int vocabSize, int positions) {
             Map<String, long[]> s = new LinkedHashMap<>();
             String p = head == Head.BASE && !prefixedBase ? "" : family.prefix + ".";
-            long h = HIDDEN;
+            long h = hidden;
             s.put(p + "embeddings.word_embeddings.weight", new long[] {vocabSize, h});
             s.put(p + "embeddings.position_embeddings.weight", new long[] {positions, h});
             if (family != Family.DISTILBERT) {
@@ -299,26 +312,26 @@ public final class TinyCheckpoints {
             s.put(p + "embeddings.LayerNorm.weight", new long[] {h});
             s.put(p + "embeddings.LayerNorm.bias", new long[] {h});
             s.put(p + "embeddings.position_ids", new long[] {1, positions});
-            for (int i = 0; i < LAYERS; i++) {
+            for (int i = 0; i < layers; i++) {
                 if (family == Family.DISTILBERT) {
                     String l = p + "transformer.layer." + i + ".";
                     for (String lin : List.of("q_lin", "k_lin", "v_lin", "out_lin")) {
                         linear(s, l + "attention." + lin, h, h);
                     }
-                    norm(s, l + "sa_layer_norm");
-                    linear(s, l + "ffn.lin1", INTERMEDIATE, h);
-                    linear(s, l + "ffn.lin2", h, INTERMEDIATE);
-                    norm(s, l + "output_layer_norm");
+                    norm(s, l + "sa_layer_norm", h);
+                    linear(s, l + "ffn.lin1", intermediate, h);
+                    linear(s, l + "ffn.lin2", h, intermediate);
+                    norm(s, l + "output_layer_norm", h);
                 } else {
                     String l = p + "encoder.layer." + i + ".";
                     for (String lin : List.of("query", "key", "value")) {
                         linear(s, l + "attention.self." + lin, h, h);
                     }
                     linear(s, l + "attention.output.dense", h, h);
-                    norm(s, l + "attention.output.LayerNorm");
-                    linear(s, l + "intermediate.dense", INTERMEDIATE, h);
-                    linear(s, l + "output.dense", h, INTERMEDIATE);
-                    norm(s, l + "output.LayerNorm");
+                    norm(s, l + "attention.output.LayerNorm", h);
+                    linear(s, l + "intermediate.dense", intermediate, h);
+                    linear(s, l + "output.dense", h, intermediate);
+                    norm(s, l + "output.LayerNorm", h);
                 }
             }
             boolean pooler = switch (family) {
@@ -351,17 +364,17 @@ public final class TinyCheckpoints {
                     switch (family) {
                         case BERT -> {
                             linear(s, "cls.predictions.transform.dense", h, h);
-                            norm(s, "cls.predictions.transform.LayerNorm");
+                            norm(s, "cls.predictions.transform.LayerNorm", h);
                             s.put("cls.predictions.bias", new long[] {vocabSize});
                         }
                         case DISTILBERT -> {
                             linear(s, "vocab_transform", h, h);
-                            norm(s, "vocab_layer_norm");
+                            norm(s, "vocab_layer_norm", h);
                             s.put("vocab_projector.bias", new long[] {vocabSize});
                         }
                         case ROBERTA, XLM_ROBERTA -> {
                             linear(s, "lm_head.dense", h, h);
-                            norm(s, "lm_head.layer_norm");
+                            norm(s, "lm_head.layer_norm", h);
                             s.put("lm_head.bias", new long[] {vocabSize});
                         }
                     }
@@ -381,13 +394,13 @@ public final class TinyCheckpoints {
             if (family == Family.DISTILBERT) {
                 c.put("activation", hiddenAct);
                 c.put("attention_dropout", 0.1);
-                c.put("dim", HIDDEN);
+                c.put("dim", hidden);
                 c.put("dropout", 0.1);
-                c.put("hidden_dim", INTERMEDIATE);
+                c.put("hidden_dim", intermediate);
                 c.put("initializer_range", 0.02);
                 c.put("max_position_embeddings", positions);
-                c.put("n_heads", HEADS);
-                c.put("n_layers", LAYERS);
+                c.put("n_heads", heads);
+                c.put("n_layers", layers);
                 c.put("pad_token_id", vocab.pad());
                 c.put("qa_dropout", 0.1);
                 c.put("seq_classif_dropout", 0.2);
@@ -398,13 +411,13 @@ public final class TinyCheckpoints {
                 c.put("classifier_dropout", null);
                 c.put("hidden_act", hiddenAct);
                 c.put("hidden_dropout_prob", 0.1);
-                c.put("hidden_size", HIDDEN);
+                c.put("hidden_size", hidden);
                 c.put("initializer_range", 0.02);
-                c.put("intermediate_size", INTERMEDIATE);
+                c.put("intermediate_size", intermediate);
                 c.put("layer_norm_eps", family.robertaLike() ? 1e-5 : 1e-12);
                 c.put("max_position_embeddings", positions);
-                c.put("num_attention_heads", HEADS);
-                c.put("num_hidden_layers", LAYERS);
+                c.put("num_attention_heads", heads);
+                c.put("num_hidden_layers", layers);
                 c.put("pad_token_id", vocab.pad());
                 c.put("position_embedding_type", "absolute");
                 c.put("type_vocab_size", family.robertaLike() ? 1 : 2);
@@ -451,9 +464,9 @@ public final class TinyCheckpoints {
         s.put(prefix + ".bias", new long[] {out});
     }
 
-    private static void norm(Map<String, long[]> s, String prefix) {
-        s.put(prefix + ".weight", new long[] {HIDDEN});
-        s.put(prefix + ".bias", new long[] {HIDDEN});
+    private static void norm(Map<String, long[]> s, String prefix, long hidden) {
+        s.put(prefix + ".weight", new long[] {hidden});
+        s.put(prefix + ".bias", new long[] {hidden});
     }
 
     static long count(long[] shape) {

@@ -1,0 +1,28 @@
+package dev.modelport.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelport.runtime.nn.EncoderNetwork;
+import dev.modelport.runtime.nn.Weights;
+
+/**
+ * One {@code architectures} name from config.json that the runtime can build, e.g.
+ * {@code BertForMaskedLM}: its head, a cheap check of the config, and the loader that builds the
+ * network from a checkpoint. Families (bert/, distilbert/) list theirs; {@link Architectures} is the
+ * registry. Decoders will register here too, with a loader for their own network type.
+ *
+ * @param modelTypes the config {@code model_type} values this architecture accepts
+ */
+public record Architecture(String name, java.util.Set<String> modelTypes, Head head, Checker checker, Loader loader) {
+
+    /** Reads the config as the loader will and throws for one it cannot run; touches no weights. */
+    @FunctionalInterface
+    public interface Checker {
+        void check(JsonNode config);
+    }
+
+    /** Builds the network from a checkpoint's root view. */
+    @FunctionalInterface
+    public interface Loader {
+        EncoderNetwork load(Weights root, JsonNode config);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.modelport.runtime;
+
+import dev.modelport.config.ErrorCode;
+import dev.modelport.config.ModelportException;
+import dev.modelport.runtime.bert.BertFamily;
+import dev.modelport.runtime.distilbert.DistilBertFamily;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** The registry of architectures, keyed by the name config.json's {@code architectures} gives. */
+public final class Architectures {
+
+    private static final Map<String, Architecture> BY_NAME = Stream
+            .of(BertFamily.architectures(), DistilBertFamily.architectures())
+            .flatMap(List::stream)
+            .collect(Collectors.toMap(Architecture::name, Function.identity(), (a, b) -> a, TreeMap::new));
+
+    private Architectures() {
+    }
+
+    public static List<String> supported() {
+        return List.copyOf(BY_NAME.keySet());
+    }
+
+    public static Architecture require(String name) {
+        Architecture a = BY_NAME.get(name);
+        if (a == null) {
+            throw new ModelportException(ErrorCode.UNSUPPORTED_ARCHITECTURE,
+                    "architecture " + name + " is not supported; supported: " + String.join(", ", supported()));
+        }
+        return a;
+    }
+}

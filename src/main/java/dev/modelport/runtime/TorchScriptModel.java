@@ -1,0 +1,128 @@
+package dev.modelport.runtime;
+
+import ai.djl.Device;
+import ai.djl.ModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.training.ParameterStore;
+import ai.djl.translate.NoopTranslator;
+import dev.modelport.config.ErrorCode;
+import dev.modelport.config.ModelportException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+/**
+ * A TorchScript export ({@code *.pt}) run through DJL's TorchScript path. It is fed
+ * {@code (input_ids, attention_mask[, token_type_ids])} as int64 tensors and its first output is
+ * the head's output. It runs at the precision it was exported in.
+ */
+final class TorchScriptModel implements LoadedModel {
+
+    private final ModelSpec spec;
+    private final Device device;
+    private final ZooModel<NDList, NDList> model;
+    private final long memoryBytes;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private TorchScriptModel(ModelSpec spec, Device device, ZooModel<NDList, NDList> model, long memoryBytes) {
+        this.spec = spec;
+        this.device = device;
+        this.model = model;
+        this.memoryBytes = memoryBytes;
+    }
+
+    /** The top-level {@code *.pt} of a snapshot, if it has exactly one. */
+    static Optional<Path> find(Path snapshotDir) {
+        try (Stream<Path> files = Files.list(snapshotDir)) {
+            var found = files.filter(p -> p.getFileName().toString().endsWith(".pt") && Files.isRegularFile(p)).toList();
+            if (found.size() > 1) {
+                throw new ModelportException(ErrorCode.UNSUPPORTED_MODEL_FILES,
+                        "the snapshot has several TorchScript files; expected one");
+            }
+            return found.stream().findFirst();
+        } catch (IOException e) {
+            throw new ModelportException(ErrorCode.LOAD_FAILED, "the model folder cannot be listed: " + e.getMessage(), e);
+        }
+    }
+
+    static TorchScriptModel load(Path file, ModelSpec spec, Device device) {
+        try {
+            Criteria<NDList, NDList> criteria = Criteria.builder().setTypes(NDList.class, NDList.class)
+                    .optModelPath(file).optEngine(TorchEngine.NAME).optDevice(device)
+                    .optTranslator(new NoopTranslator()).build();
+            return new TorchScriptModel(spec, device, criteria.loadModel(), Files.size(file));
+        } catch (ModelException | IOException | RuntimeException e) {
+            throw new ModelportException(ErrorCode.LOAD_FAILED,
+                    "the TorchScript file " + file.getFileName() + " could not be loaded: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public String device() {
+        return DeviceSelection.id(device);
+    }
+
+    @Override
+    public String dtype() {
+        return "float32";
+    }
+
+    @Override
+    public long memoryBytes() {
+        return memoryBytes;
+    }
+
+    @Override
+    public NDManager newManager() {
+        return model.getNDManager().newSubManager(device);
+    }
+
+    @Override
+    public NDArray forward(NDManager manager, EncoderBatch batch) {
+        EncoderBatch checked = BatchCheck.check(batch);
+        try (NDManager work = manager.newSubManager()) {
+            NDList inputs = new NDList(work.create(checked.inputIds()), work.create(checked.attentionMask()));
+            if (checked.tokenTypeIds() != null) {
+                inputs.add(work.create(checked.tokenTypeIds()));
+            }
+            NDList outputs = model.getBlock().forward(new ParameterStore(work, false), inputs, false);
+            NDArray out = outputs.get(0).toType(DataType.FLOAT32, false);
+            out.attach(manager);
+            return out;
+        } catch (ModelportException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ModelportException(ErrorCode.INTERNAL_ERROR, "the TorchScript forward pass failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** A TorchScript export gives its head's output only; for a base model that is the last hidden state. */
+    @Override
+    public NDArray hiddenStates(NDManager manager, EncoderBatch batch) {
+        if (spec.head() != Head.BASE) {
+            throw new ModelportException(ErrorCode.UNSUPPORTED_TASK,
+                    "a TorchScript " + spec.architecture() + " gives only its head's output, not hidden states");
+        }
+        return forward(manager, batch);
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            model.close();
+        }
+    }
+}

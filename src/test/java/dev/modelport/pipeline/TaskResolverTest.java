@@ -1,0 +1,62 @@
+package dev.modelport.pipeline;
+
+import dev.modelport.config.ErrorCode;
+import dev.modelport.config.ModelportException;
+import dev.modelport.runtime.Head;
+import dev.modelport.runtime.ModelSpec;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TaskResolverTest {
+    private final TaskPipelineFactory factory = new TaskPipelineFactory();
+
+    private static ModelSpec spec(String architecture, Head head) {
+        return new ModelSpec(architecture, "bert", head, Json.object());
+    }
+
+    @Test
+    void eachHeadHasItsTask() {
+        assertEquals(Task.TEXT_CLASSIFICATION, factory.resolveTask(spec("BertForSequenceClassification", Head.SEQUENCE_CLASSIFICATION), null, null));
+        assertEquals(Task.TOKEN_CLASSIFICATION, factory.resolveTask(spec("BertForTokenClassification", Head.TOKEN_CLASSIFICATION), null, null));
+        assertEquals(Task.FILL_MASK, factory.resolveTask(spec("BertForMaskedLM", Head.MASKED_LM), null, null));
+        assertEquals(Task.QUESTION_ANSWERING, factory.resolveTask(spec("BertForQuestionAnswering", Head.QUESTION_ANSWERING), null, null));
+        assertEquals(Task.FEATURE_EXTRACTION, factory.resolveTask(spec("BertModel", Head.BASE), null, null));
+    }
+
+    @Test
+    void aConsistentPipelineTagWinsAnInconsistentOneDoesNot() {
+        assertEquals(Task.SENTENCE_SIMILARITY, factory.resolveTask(spec("BertModel", Head.BASE), "sentence-similarity", null));
+        assertEquals(Task.FEATURE_EXTRACTION, factory.resolveTask(spec("BertModel", Head.BASE), "fill-mask", null));
+        assertEquals(Task.FILL_MASK, factory.resolveTask(spec("BertForMaskedLM", Head.MASKED_LM), "text-classification", null));
+    }
+
+    @Test
+    void anyEncoderServesEmbeddingsOnRequest() {
+        assertEquals(Task.FEATURE_EXTRACTION, factory.resolveTask(spec("BertForMaskedLM", Head.MASKED_LM), "fill-mask", "feature-extraction"));
+        assertEquals(Task.SENTENCE_SIMILARITY, factory.resolveTask(spec("BertModel", Head.BASE), null, "sentence-similarity"));
+    }
+
+    @Test
+    void aTaskTheHeadCannotServeIsRefusedNamingArchitectureAndTasks() {
+        ModelportException e = assertThrows(ModelportException.class,
+                () -> factory.resolveTask(spec("BertForTokenClassification", Head.TOKEN_CLASSIFICATION), null, "fill-mask"));
+        assertEquals(ErrorCode.UNSUPPORTED_TASK, e.code());
+        assertTrue(e.getMessage().contains("BertForTokenClassification"), e.getMessage());
+        assertTrue(e.getMessage().contains("token-classification, feature-extraction, sentence-similarity"), e.getMessage());
+        assertEquals(ErrorCode.UNSUPPORTED_TASK, assertThrows(ModelportException.class,
+                () -> factory.resolveTask(spec("BertModel", Head.BASE), null, "summarization")).code());
+    }
+
+    @Test
+    void textGenerationWaitsForTheDecoderRuntime() {
+        ModelportException e = assertThrows(ModelportException.class,
+                () -> factory.resolveTask(new ModelSpec("GPT2LMHeadModel", "gpt2", Head.CAUSAL_LM, Json.object()), "text-generation", null));
+        assertEquals(ErrorCode.UNSUPPORTED_TASK, e.code());
+        assertTrue(e.getMessage().contains("decoder runtime"), e.getMessage());
+        assertEquals(ErrorCode.UNSUPPORTED_TASK, assertThrows(ModelportException.class,
+                () -> factory.resolveTask(spec("BertModel", Head.BASE), null, "text-generation")).code());
+    }
+}

@@ -36,7 +36,7 @@ public final class MiniLmRepo {
             "1_Pooling/config.json", "sentence_bert_config.json", "config_sentence_transformers.json",
             ".hubmeta.json");
     /** Bumped whenever what is written changes, so a stale cache is not reused. */
-    private static final String LAYOUT_VERSION = "v2";
+    private static final String LAYOUT_VERSION = "v1";
 
     private static Path cached;
 

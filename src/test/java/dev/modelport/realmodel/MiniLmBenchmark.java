@@ -61,13 +61,21 @@ class MiniLmBenchmark {
         try (LoadedModel model = runtime.load(repo, spec, new LoadOptions("cpu", "float32"));
              Pipeline pipeline = new TaskPipelineFactory().create(model, repo, Task.FEATURE_EXTRACTION)) {
             threads = JniUtils.getNumThreads();
-            try (OnnxReference ort = new OnnxReference(repo.resolve("tokenizer.json"), threads)) {
-                for (Workload w : List.of(new Workload(1, 16, 20, 200), new Workload(32, 128, 2, 10))) {
+            try (OnnxReference ort = new OnnxReference(repo.resolve("tokenizer.json"), threads, !passiveOpenMp())) {
+                for (Workload w : List.of(new Workload(1, 16, 20, 100), new Workload(32, 128, 2, 10))) {
                     results.add(measure(w, model, pipeline, ort));
                 }
             }
         }
         print(results, threads);
+    }
+
+    /**
+     * libgomp reads OMP_WAIT_POLICY once, at load; PASSIVE makes its idle threads sleep instead of spin.
+     * ONNX Runtime's threads then get the same treatment, so neither side burns the other's cores.
+     */
+    private static boolean passiveOpenMp() {
+        return "PASSIVE".equalsIgnoreCase(System.getenv("OMP_WAIT_POLICY"));
     }
 
     private static Result measure(Workload w, LoadedModel model, Pipeline pipeline, OnnxReference ort) {
@@ -155,7 +163,12 @@ class MiniLmBenchmark {
         StringBuilder out = new StringBuilder();
         out.append("\nall-MiniLM-L6-v2 embeddings, CPU, ").append(Runtime.getRuntime().availableProcessors())
                 .append(" cores visible; libtorch intra-op threads = ONNX Runtime intra-op threads = ").append(threads)
-                .append(" (inter-op 1)\n");
+                .append(" (inter-op 1); idle threads ")
+                .append(passiveOpenMp() ? "sleep (OMP_WAIT_POLICY=PASSIVE, ORT allow_spinning=0)"
+                        : "spin (libgomp and ORT defaults)")
+                .append("; load average at the end ")
+                .append(String.format("%.1f", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()))
+                .append("\n");
         out.append(String.format("%-10s %-42s %12s %12s %10s %12s%n", "workload", "contender", "median ms", "seq/s",
                 "ours/ORT", "GEMM GFLOP/s"));
         for (Result r : results) {

@@ -36,6 +36,14 @@ public final class OnnxReference implements AutoCloseable {
      * @param intraOpThreads ONNX Runtime's intra-op threads, to match ours in a benchmark
      */
     public OnnxReference(Path tokenizerJson, int intraOpThreads) {
+        this(tokenizerJson, intraOpThreads, true);
+    }
+
+    /**
+     * @param spinning whether idle intra-op threads spin (ONNX Runtime's default) or sleep at once, as
+     *     libgomp's threads do under {@code OMP_WAIT_POLICY=PASSIVE}
+     */
+    public OnnxReference(Path tokenizerJson, int intraOpThreads, boolean spinning) {
         try {
             tokenizer = HuggingFaceTokenizer.builder()
                     .optTokenizerPath(tokenizerJson)
@@ -46,6 +54,7 @@ public final class OnnxReference implements AutoCloseable {
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
             options.setIntraOpNumThreads(intraOpThreads);
             options.setInterOpNumThreads(1);
+            options.addConfigEntry("session.intra_op.allow_spinning", spinning ? "1" : "0");
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             session = env.createSession(MiniLmRepo.onnxBytes(), options);
         } catch (IOException e) {

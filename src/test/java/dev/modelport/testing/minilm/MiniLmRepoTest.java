@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The converted MiniLM checkpoint is the real model: it computes what the ONNX export computes. */
+/** The written repo is the real all-MiniLM-L6-v2: the Hub files, and the export's weights under the checkpoint's names and layouts. */
 class MiniLmRepoTest {
 
     private static Path repo;

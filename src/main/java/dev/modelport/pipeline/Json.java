@@ -9,7 +9,6 @@ import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -39,14 +38,6 @@ final class Json {
         } catch (IOException e) {
             throw new ModelportException(ErrorCode.UNSUPPORTED_MODEL_FILES,
                     "Cannot parse " + file.getFileName() + ": " + e.getMessage(), e);
-        }
-    }
-
-    static JsonNode read(Path file) {
-        try {
-            return MAPPER.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -15,8 +15,9 @@ import java.util.function.BiFunction;
 record PipelineContext(LoadedModel model, SnapshotFiles files, Vocabulary vocabulary, TextEncoder encoder) {
 
     EncoderBatch batch(List<Encoded> rows) {
-        // segment embeddings exist where config.json sizes them (BERT, RoBERTa); DistilBERT has none
-        boolean withTokenTypes = files.config().path("type_vocab_size").asInt(0) > 0;
+        // segment ids go only to models with several segments (BERT), as transformers' tokenizers
+        // send them; RoBERTa's single segment is all zeros and DistilBERT has none
+        boolean withTokenTypes = files.config().path("type_vocab_size").asInt(0) > 1;
         return Batches.pad(rows, vocabulary.padTokenId(), withTokenTypes);
     }
 

@@ -15,12 +15,13 @@ import java.util.OptionalLong;
  * question-answering: {@code {"question","context"}} (or a list of them) gives {@code {"answer",
  * "score","start","end"}} (a list of them when {@code top_k} > 1). The question is cut to
  * {@code max_question_len} tokens (64); a long context is split into chunks of at most 384 tokens
- * overlapping by 128, every chunk of every input runs in one batch, and the best spans across chunks
+ * overlapping by 128, chunks of all inputs run together in batches of 16, and the best spans across chunks
  * win. {@code handle_impossible_answer} adds the empty answer scored by the smallest CLS score.
  */
 final class QuestionAnsweringPipeline implements Pipeline {
     static final int MAX_SEQ_LEN = 384;
     static final int DOC_STRIDE = 128;
+    static final int CHUNKS_PER_FORWARD = 16;
 
     private final PipelineContext context;
     private final TextEncoder pairEncoder;
@@ -72,7 +73,7 @@ final class QuestionAnsweringPipeline implements Pipeline {
                 owner.add(q);
             }
         }
-        FloatTensor logits = context.forward(chunks);
+        float[][][] logits = startEndLogits(chunks);
         List<List<Answer>> answers = new ArrayList<>();
         double[] nullScores = new double[questions.size()];
         for (int q = 0; q < questions.size(); q++) {
@@ -81,13 +82,8 @@ final class QuestionAnsweringPipeline implements Pipeline {
         }
         for (int c = 0; c < chunks.size(); c++) {
             Encoded chunk = chunks.get(c);
-            float[] start = new float[chunk.length()];
-            float[] end = new float[chunk.length()];
-            for (int t = 0; t < chunk.length(); t++) {
-                float[] pair = logits.row(c, t);
-                start[t] = pair[0];
-                end[t] = pair[1];
-            }
+            float[] start = logits[c][0];
+            float[] end = logits[c][1];
             SpanDecoder.ChunkResult result = SpanDecoder.decode(start, end, allowed(chunk), topK, maxAnswerLen);
             int q = owner.get(c);
             nullScores[q] = Math.min(nullScores[q], result.nullScore());
@@ -113,6 +109,30 @@ final class QuestionAnsweringPipeline implements Pipeline {
             }
         }
         return batched ? results : results.get(0);
+    }
+
+    /**
+     * Start and end logits per chunk. Chunks run in groups of {@link #CHUNKS_PER_FORWARD}: a long
+     * context makes many chunks, and one batch of all of them would need memory in proportion.
+     */
+    private float[][][] startEndLogits(List<Encoded> chunks) {
+        float[][][] out = new float[chunks.size()][][];
+        for (int from = 0; from < chunks.size(); from += CHUNKS_PER_FORWARD) {
+            List<Encoded> group = chunks.subList(from, Math.min(chunks.size(), from + CHUNKS_PER_FORWARD));
+            FloatTensor logits = context.forward(group);
+            for (int g = 0; g < group.size(); g++) {
+                int length = group.get(g).length();
+                float[] start = new float[length];
+                float[] end = new float[length];
+                for (int t = 0; t < length; t++) {
+                    float[] pair = logits.row(g, t);
+                    start[t] = pair[0];
+                    end[t] = pair[1];
+                }
+                out[from + g] = new float[][] {start, end};
+            }
+        }
+        return out;
     }
 
     record Answer(String answer, double score, int start, int end) {

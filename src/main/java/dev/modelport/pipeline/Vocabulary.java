@@ -15,13 +15,11 @@ import java.util.OptionalLong;
  */
 final class Vocabulary {
     private final Map<String, Long> ids;
-    private final int size;
     private final String continuingSubwordPrefix;
     private final SnapshotFiles files;
 
-    private Vocabulary(Map<String, Long> ids, int size, String continuingSubwordPrefix, SnapshotFiles files) {
+    private Vocabulary(Map<String, Long> ids, String continuingSubwordPrefix, SnapshotFiles files) {
         this.ids = ids;
-        this.size = size;
         this.continuingSubwordPrefix = continuingSubwordPrefix;
         this.files = files;
     }
@@ -44,19 +42,14 @@ final class Vocabulary {
         for (JsonNode added : files.tokenizerJson().path("added_tokens")) {
             ids.put(added.path("content").asText(), added.path("id").asLong());
         }
-        long maxId = ids.values().stream().mapToLong(Long::longValue).max().orElse(-1);
         JsonNode prefix = model.path("continuing_subword_prefix");
         String continuing = prefix.isTextual() && !prefix.asText().isEmpty() ? prefix.asText() : null;
-        return new Vocabulary(Map.copyOf(ids), (int) maxId + 1, continuing, files);
+        return new Vocabulary(Map.copyOf(ids), continuing, files);
     }
 
     OptionalLong id(String token) {
         Long id = token == null ? null : ids.get(token);
         return id == null ? OptionalLong.empty() : OptionalLong.of(id);
-    }
-
-    int size() {
-        return size;
     }
 
     /**

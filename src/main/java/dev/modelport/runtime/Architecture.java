@@ -3,6 +3,7 @@ package dev.modelport.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelport.runtime.nn.EncoderNetwork;
 import dev.modelport.runtime.nn.Weights;
+import java.util.Set;
 
 /**
  * One {@code architectures} name from config.json that the runtime can build, e.g.
@@ -12,7 +13,7 @@ import dev.modelport.runtime.nn.Weights;
  *
  * @param modelTypes the config {@code model_type} values this architecture accepts
  */
-public record Architecture(String name, java.util.Set<String> modelTypes, Head head, Checker checker, Loader loader) {
+public record Architecture(String name, Set<String> modelTypes, Head head, Checker checker, Loader loader) {
 
     /** Reads the config as the loader will and throws for one it cannot run; touches no weights. */
     @FunctionalInterface

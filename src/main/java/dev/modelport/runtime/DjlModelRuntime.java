@@ -80,7 +80,8 @@ public final class DjlModelRuntime implements ModelRuntime {
         }
         Optional<Path> torchScript = TorchScriptModel.find(snapshotDir);
         if (torchScript.isPresent()) {
-            if (dtype != DataType.FLOAT32 && options != null && !"auto".equalsIgnoreCase(String.valueOf(options.dtype()))) {
+            boolean halfRequested = DeviceSelection.dtype(options == null ? null : options.dtype(), Device.cpu()) == DataType.FLOAT16;
+            if (halfRequested) {
                 throw new ModelportException(ErrorCode.INVALID_REQUEST,
                         "a TorchScript model runs at the precision it was exported in; use dtype auto or float32");
             }

@@ -2,6 +2,8 @@ package dev.modelport.runtime;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.modelport.config.ErrorCode;
+import dev.modelport.config.ModelportException;
 
 /**
  * Starts DJL's PyTorch engine once per process, offline (libtorch comes from the
@@ -14,6 +16,7 @@ final class TorchEngine {
     static final String NAME = "PyTorch";
 
     private static Engine engine;
+    private static int appliedThreads;
 
     private TorchEngine() {
     }
@@ -28,9 +31,21 @@ final class TorchEngine {
             // read by the engine at start-up; inter-op threads cannot be changed once torch has run work
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
             System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
-            engine = Engine.getEngine(NAME);
+            // TorchScript's profiling executor re-optimises for every new input shape, and padded
+            // batches change shape with every request; the plain executor is faster for serving.
+            if (System.getProperty("ai.djl.pytorch.graph_optimizer") == null) {
+                System.setProperty("ai.djl.pytorch.graph_optimizer", "false");
+            }
+            try {
+                engine = Engine.getEngine(NAME);
+            } catch (RuntimeException | UnsatisfiedLinkError e) {
+                throw new ModelportException(ErrorCode.LOAD_FAILED, "the PyTorch engine could not start: " + e.getMessage(), e);
+            }
         }
-        JniUtils.setNumThreads(threads);
+        if (threads != appliedThreads) {
+            JniUtils.setNumThreads(threads);
+            appliedThreads = threads;
+        }
         return engine;
     }
 }

@@ -2,6 +2,7 @@ package dev.modelport.runtime;
 
 import ai.djl.Device;
 import ai.djl.ModelException;
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -31,6 +32,8 @@ final class TorchScriptModel implements LoadedModel {
     private final ZooModel<NDList, NDList> model;
     private final long memoryBytes;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Set once an export turns out to take (input_ids, attention_mask) only, as many traces do. */
+    private volatile boolean twoInputs;
 
     private TorchScriptModel(ModelSpec spec, Device device, ZooModel<NDList, NDList> model, long memoryBytes) {
         this.spec = spec;
@@ -94,11 +97,20 @@ final class TorchScriptModel implements LoadedModel {
     public NDArray forward(NDManager manager, EncoderBatch batch) {
         EncoderBatch checked = BatchCheck.check(batch);
         try (NDManager work = manager.newSubManager()) {
-            NDList inputs = new NDList(work.create(checked.inputIds()), work.create(checked.attentionMask()));
-            if (checked.tokenTypeIds() != null) {
-                inputs.add(work.create(checked.tokenTypeIds()));
+            NDList outputs;
+            if (checked.tokenTypeIds() == null || twoInputs) {
+                outputs = run(work, checked, false);
+            } else {
+                try {
+                    outputs = run(work, checked, true);
+                } catch (EngineException e) {
+                    if (!String.valueOf(e.getMessage()).contains("argument")) {
+                        throw e;
+                    }
+                    twoInputs = true;
+                    outputs = run(work, checked, false);
+                }
             }
-            NDList outputs = model.getBlock().forward(new ParameterStore(work, false), inputs, false);
             NDArray out = outputs.get(0).toType(DataType.FLOAT32, false);
             out.attach(manager);
             return out;
@@ -107,6 +119,14 @@ final class TorchScriptModel implements LoadedModel {
         } catch (RuntimeException e) {
             throw new ModelportException(ErrorCode.INTERNAL_ERROR, "the TorchScript forward pass failed: " + e.getMessage(), e);
         }
+    }
+
+    private NDList run(NDManager work, EncoderBatch batch, boolean withTypes) {
+        NDList inputs = new NDList(work.create(batch.inputIds()), work.create(batch.attentionMask()));
+        if (withTypes) {
+            inputs.add(work.create(batch.tokenTypeIds()));
+        }
+        return model.getBlock().forward(new ParameterStore(work, false), inputs, false);
     }
 
     /** A TorchScript export gives its head's output only; for a base model that is the last hidden state. */

@@ -41,7 +41,7 @@ class TextEncoderTest {
     @Test
     void aFixedPaddingAndTruncationStoredInTokenizerJsonDoNotWin() throws IOException {
         SnapshotFiles files = wordPiece(128);
-        ObjectNode tokenizer = (ObjectNode) Json.read(files.tokenizerFile());
+        ObjectNode tokenizer = (ObjectNode) Json.MAPPER.readTree(files.tokenizerFile().toFile());
         tokenizer.putObject("truncation").put("direction", "Right").put("max_length", 5).put("strategy", "LongestFirst")
                 .put("stride", 0);
         ObjectNode padding = tokenizer.putObject("padding");
@@ -58,6 +58,29 @@ class TextEncoderTest {
             EncoderBatch batch = Batches.pad(rows, 0, true);
             assertEquals(8, batch.sequenceLength());
             assertArrayEquals(new long[] {1, 1, 1, 0, 0, 0, 0, 0}, batch.attentionMask()[1]);
+        }
+    }
+
+    @Test
+    void theRealMiniLmTokenizerKeepsNeitherItsStored128NorItsFixedPadding() throws IOException {
+        // all-MiniLM-L6-v2's tokenizer.json stores truncation at 128 and fixed padding to 128
+        try (var in = getClass().getResourceAsStream("/all-minilm-l6-v2-tokenizer.json")) {
+            Files.write(dir.resolve("tokenizer.json"), in.readAllBytes());
+        }
+        JsonNode stored = Json.MAPPER.readTree(dir.resolve("tokenizer.json").toFile());
+        assertEquals(128, stored.path("truncation").path("max_length").asInt());
+        assertEquals(128, stored.path("padding").path("strategy").path("Fixed").asInt());
+        // the repo's real limits: model_max_length 512, 512 positions, sentence-transformers' 256
+        write(dir.resolve("tokenizer_config.json"), Json.object().put("model_max_length", 512).put("do_lower_case", true));
+        write(dir.resolve("sentence_bert_config.json"), Json.object().put("max_seq_length", 256).put("do_lower_case", false));
+        SnapshotFiles files = SnapshotFiles.read(dir, Json.object().put("model_type", "bert")
+                .put("max_position_embeddings", 512).put("type_vocab_size", 2));
+        assertEquals(256, TokenLimits.maxLength(files));
+        try (TextEncoder encoder = TextEncoder.forTexts(files, TokenLimits.maxLength(files))) {
+            List<Encoded> rows = encoder.encode(List.of("Hello, wörld!", words(300)));
+            assertEquals(List.of("[CLS]", "hello", ",", "world", "!", "[SEP]"), List.of(rows.get(0).tokens()));
+            assertEquals("wörld", "Hello, wörld!".substring(rows.get(0).starts()[3], rows.get(0).ends()[3]));
+            assertEquals(256, rows.get(1).length());
         }
     }
 
@@ -121,13 +144,42 @@ class TextEncoderTest {
     }
 
     @Test
-    void limitsTakeTheSmallestRealBound() {
+    void batchesPadWithTheConfiguredIdAndSendSegmentsOnlyToMultiSegmentModels() {
+        TinyTokenizer.Vocabulary bpe = TinyTokenizer.writeByteLevelBpe(dir, 128);
+        SnapshotFiles roberta = SnapshotFiles.read(dir, Json.object().put("model_type", "roberta")
+                .put("type_vocab_size", 1).put("pad_token_id", bpe.pad()));
+        try (TextEncoder encoder = TextEncoder.forTexts(roberta, 128)) {
+            PipelineContext context = new PipelineContext(null, roberta, Vocabulary.of(roberta), encoder);
+            EncoderBatch batch = context.batch(encoder.encode(List.of("hello world", "hello")));
+            assertNull(batch.tokenTypeIds());
+            assertEquals(bpe.pad(), batch.inputIds()[1][batch.sequenceLength() - 1]);
+        }
+        Path bertDir = dir.resolve("bert");
+        TinyTokenizer.writeWordPiece(createDirectories(bertDir), 128);
+        SnapshotFiles bert = SnapshotFiles.read(bertDir, Json.object().put("model_type", "bert").put("type_vocab_size", 2));
+        try (TextEncoder pairs = TextEncoder.forQuestionContext(bert, 64, 16)) {
+            PipelineContext context = new PipelineContext(null, bert, Vocabulary.of(bert), pairs);
+            EncoderBatch batch = context.batch(pairs.encodePair("who", "john smith"));
+            assertArrayEquals(new long[] {0, 0, 0, 1, 1, 1}, batch.tokenTypeIds()[0]);
+        }
+    }
+
+    private static Path createDirectories(Path path) {
+        try {
+            return Files.createDirectories(path);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void limitsTakeTheSmallestRealBound() throws IOException {
         TinyTokenizer.writeByteLevelBpe(dir, 512);
         ObjectNode roberta = Json.object().put("model_type", "roberta").put("max_position_embeddings", 130)
                 .put("pad_token_id", 1);
         assertEquals(128, TokenLimits.maxLength(SnapshotFiles.read(dir, roberta)));
 
-        ObjectNode tokenizerConfig = (ObjectNode) Json.read(dir.resolve("tokenizer_config.json"));
+        ObjectNode tokenizerConfig = (ObjectNode) Json.MAPPER.readTree(dir.resolve("tokenizer_config.json").toFile());
         tokenizerConfig.put("model_max_length", 1e30);
         write(dir.resolve("tokenizer_config.json"), tokenizerConfig);
         ObjectNode bert = Json.object().put("model_type", "bert").put("max_position_embeddings", 512);

@@ -29,6 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class EncoderParityTest {
 
     private static final double TOLERANCE = 1e-4;
+    private static final double FLOAT16_TOLERANCE = 2.5e-2;
     private static final ModelRuntime RUNTIME = new DjlModelRuntime(1);
 
     @TempDir
@@ -116,6 +117,33 @@ class EncoderParityTest {
         return all.stream();
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("families")
+    void unpaddedBatchMatchesTheReference(Family family) {
+        TinyRepo repo = TinyCheckpoints.builder(family, Head.TOKEN_CLASSIFICATION).seed(21).write(dir);
+        EncoderBatch mixed = EncoderFixtures.mixedBatch(repo, 2);
+        // the first row is the longest, so alone it has no padding at all
+        EncoderBatch single = new EncoderBatch(new long[][] {mixed.inputIds()[0]}, new long[][] {mixed.attentionMask()[0]},
+                mixed.tokenTypeIds() == null ? null : new long[][] {mixed.tokenTypeIds()[0]});
+        try (LoadedModel model = RUNTIME.load(dir, RUNTIME.inspect(dir.resolve("config.json")), new LoadOptions("cpu", "auto"));
+                NDManager m = model.newManager()) {
+            double diff = EncoderFixtures.maxAbsDiff(EncoderFixtures.reference(repo, Head.TOKEN_CLASSIFICATION, single, false),
+                    model.forward(m, single).toFloatArray());
+            assertTrue(diff <= TOLERANCE, "max |diff| " + diff);
+        }
+    }
+
+    static Stream<Family> families() {
+        return Stream.of(Family.values());
+    }
+
+    @Test
+    void legacyLayerNormGammaAndBetaNamesLoad() {
+        TinyRepo repo = TinyCheckpoints.builder(Family.BERT, Head.MASKED_LM).legacyLayerNormNames().seed(6).write(dir);
+        assertTrue(repo.shapes().containsKey("bert.embeddings.LayerNorm.gamma"));
+        assertParity(repo, Head.MASKED_LM, new LoadOptions("cpu", "auto"), TOLERANCE);
+    }
+
     @Test
     void baseModelSavedWithPrefixAndPretrainingHeadsLoads() {
         // as bert-base-uncased: bert.* keys plus cls.* heads the base model does not use
@@ -125,15 +153,27 @@ class EncoderParityTest {
         assertParity(repo, Head.BASE, new LoadOptions("auto", "auto"), TOLERANCE);
     }
 
-    @Test
-    void float16ComputeStaysCloseToTheReference() {
-        TinyRepo repo = TinyCheckpoints.builder(Family.BERT, Head.SEQUENCE_CLASSIFICATION).dtype(DType.F16).seed(3).write(dir);
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("float16Cases")
+    void float16ComputeStaysCloseToTheReference(Family family, Head head) {
+        TinyRepo repo = TinyCheckpoints.builder(family, head).dtype(DType.F16).seed(3).write(dir);
         try (LoadedModel model = RUNTIME.load(dir, RUNTIME.inspect(dir.resolve("config.json")), new LoadOptions("cpu", "float16"))) {
             assertEquals("float16", model.dtype());
         }
-        // half-precision activations round to ~3 significant digits at each of the 2 layers
-        double diff = assertParity(repo, Head.SEQUENCE_CLASSIFICATION, new LoadOptions("cpu", "float16"), 2e-2);
+        // half-precision activations keep ~3 significant digits through 2 layers and the head
+        double diff = assertParity(repo, head, new LoadOptions("cpu", "float16"), FLOAT16_TOLERANCE);
+        System.out.printf("float16 compute %s %s: max |diff| %.4g%n", family, head, diff);
         assertTrue(diff > 0, "float16 compute should differ from the float64 reference at least slightly");
+    }
+
+    static Stream<Arguments> float16Cases() {
+        List<Arguments> all = new ArrayList<>();
+        for (Family f : List.of(Family.BERT, Family.DISTILBERT, Family.ROBERTA)) {
+            for (Head h : List.of(Head.SEQUENCE_CLASSIFICATION, Head.MASKED_LM, Head.QUESTION_ANSWERING)) {
+                all.add(Arguments.of(f, h));
+            }
+        }
+        return all.stream();
     }
 
     static double assertParity(TinyRepo repo, Head head, LoadOptions options, double tolerance) {

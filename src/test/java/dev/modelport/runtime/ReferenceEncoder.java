@@ -192,8 +192,9 @@ final class ReferenceEncoder {
     }
 
     private double[][] layerNorm(double[][] x, String prefix, double epsilon) {
-        float[] g = w.get(prefix + ".weight").values();
-        float[] b = w.get(prefix + ".bias").values();
+        // TensorFlow-era checkpoints name LayerNorm parameters gamma and beta
+        float[] g = w.getOrDefault(prefix + ".weight", w.get(prefix + ".gamma")).values();
+        float[] b = w.getOrDefault(prefix + ".bias", w.get(prefix + ".beta")).values();
         double[][] y = new double[x.length][];
         for (int r = 0; r < x.length; r++) {
             int n = x[r].length;

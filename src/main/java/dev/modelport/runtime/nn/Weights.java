@@ -46,7 +46,22 @@ public final class Weights {
     }
 
     public boolean has(String key) {
-        return source.checkpoint.has(prefix + key);
+        return resolve(prefix + key) != null;
+    }
+
+    /**
+     * The stored name of a tensor: the key itself, or for LayerNorm parameters the TensorFlow-era
+     * {@code LayerNorm.gamma} / {@code LayerNorm.beta} that older checkpoints such as
+     * bert-base-uncased still carry (transformers renames them on load the same way).
+     */
+    private String resolve(String name) {
+        if (source.checkpoint.has(name)) {
+            return name;
+        }
+        String legacy = name.endsWith("LayerNorm.weight") ? name.substring(0, name.length() - "weight".length()) + "gamma"
+                : name.endsWith("LayerNorm.bias") ? name.substring(0, name.length() - "bias".length()) + "beta"
+                : null;
+        return legacy != null && source.checkpoint.has(legacy) ? legacy : null;
     }
 
     /** Whether any tensor lives under {@code sub.}, e.g. whether a checkpoint keeps its {@code bert.} prefix. */
@@ -56,12 +71,13 @@ public final class Weights {
     }
 
     public NDArray get(String key, long... shape) {
-        String name = prefix + key;
-        TensorInfo info = source.checkpoint.info(name);
-        if (info == null) {
+        String wanted = prefix + key;
+        String name = resolve(wanted);
+        if (name == null) {
             throw new ModelportException(ErrorCode.INVALID_CHECKPOINT,
-                    "checkpoint " + source.checkpoint.source() + " has no tensor '" + name + "'");
+                    "checkpoint " + source.checkpoint.source() + " has no tensor '" + wanted + "'");
         }
+        TensorInfo info = source.checkpoint.info(name);
         if (!Arrays.equals(info.shape(), shape)) {
             throw new ModelportException(ErrorCode.INVALID_CHECKPOINT, "tensor '" + name + "' in "
                     + source.checkpoint.fileOf(name).displayName() + " has shape " + info.shapeText() + ", expected "

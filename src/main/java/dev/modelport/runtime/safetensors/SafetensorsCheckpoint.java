@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,8 +69,7 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
         Map<String, SafetensorsFile> byName = new LinkedHashMap<>();
         Map<String, SafetensorsFile> fileOf = new HashMap<>();
         try {
-            for (Iterator<Map.Entry<String, JsonNode>> it = weightMap.fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : weightMap.properties()) {
                 String shard = e.getValue().asText();
                 if (shard.contains("/") || shard.contains("\\") || !shard.endsWith(".safetensors")) {
                     throw new ModelportException(ErrorCode.INVALID_CHECKPOINT, INDEX_FILE + " names an invalid shard '" + shard + "'");

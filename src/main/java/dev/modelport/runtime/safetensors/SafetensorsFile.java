@@ -12,7 +12,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -59,8 +58,7 @@ public final class SafetensorsFile implements AutoCloseable {
             JsonNode header = JSON.readTree(new String(headerBytes.array(), StandardCharsets.UTF_8));
             long dataStart = 8 + headerLength;
             Map<String, TensorInfo> tensors = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : header.properties()) {
                 if (e.getKey().equals("__metadata__")) {
                     continue;
                 }

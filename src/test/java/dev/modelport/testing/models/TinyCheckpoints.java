@@ -37,7 +37,11 @@ public final class TinyCheckpoints {
     public static final List<String> SENTIMENT_LABELS = List.of("NEGATIVE", "POSITIVE");
     public static final List<String> NER_LABELS = List.of("O", "B-PER", "I-PER", "B-LOC", "I-LOC");
 
-    /** Encoder families, with their model_type, architecture stem and the key prefix of the base model. */
+    /**
+     * Encoder families, with their model_type, architecture stem and the key prefix of the base model.
+     * XLM_ROBERTA gets the RoBERTa byte-level BPE tokenizer; real XLM-R repos ship a SentencePiece
+     * Unigram tokenizer.json, which these fixtures do not write.
+     */
     public enum Family {
         BERT("bert", "Bert", "bert"),
         DISTILBERT("distilbert", "DistilBert", "distilbert"),
@@ -131,6 +135,7 @@ public final class TinyCheckpoints {
         private final Map<String, long[]> reshaped = new HashMap<>();
         private final Map<String, long[]> extras = new LinkedHashMap<>();
         private final Map<String, Object> configOverrides = new LinkedHashMap<>();
+        private boolean legacyLayerNormNames;
         private int hidden = HIDDEN;
         private int layers = LAYERS;
         private int heads = HEADS;
@@ -206,6 +211,12 @@ public final class TinyCheckpoints {
             return this;
         }
 
+        /** Stores LayerNorm parameters as {@code LayerNorm.gamma} / {@code LayerNorm.beta}, as bert-base-uncased does. */
+        public Builder legacyLayerNormNames() {
+            this.legacyLayerNormNames = true;
+            return this;
+        }
+
         /** Leaves a tensor out of the file (to test missing-tensor errors). */
         public Builder drop(String key) {
             dropped.add(key);
@@ -252,6 +263,13 @@ public final class TinyCheckpoints {
                 }
             });
             shapes.putAll(extras);
+            if (legacyLayerNormNames) {
+                Map<String, long[]> renamed = new LinkedHashMap<>();
+                shapes.forEach((k, v) -> renamed.put(k.replaceAll("LayerNorm\\.weight$", "LayerNorm.gamma")
+                        .replaceAll("LayerNorm\\.bias$", "LayerNorm.beta"), v));
+                shapes.clear();
+                shapes.putAll(renamed);
+            }
 
             Random rng = new Random(seed);
             SafetensorsWriter writer = new SafetensorsWriter();

@@ -1,0 +1,104 @@
+package dev.modelport.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import dev.modelport.testing.models.TinyCheckpoints;
+import dev.modelport.testing.models.TinyCheckpoints.Family;
+import dev.modelport.testing.models.TinyCheckpoints.TinyRepo;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Memory behaviour a long-running service relies on: loading and closing a model repeatedly does
+ * not accumulate memory, forwards leave nothing behind in the weights' manager, and concurrent
+ * forwards on one model give the same answers as sequential ones.
+ */
+class RuntimeMemoryTest {
+
+    private static final ModelRuntime RUNTIME = new DjlModelRuntime(1);
+    private static final long MB = 1024 * 1024;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void loadingAndClosingTwentyTimesDoesNotGrowRss() throws Exception {
+        // ≈ 50 MB of float32 weights, so a leaked copy would stand out from allocator noise
+        TinyCheckpoints.builder(Family.BERT, Head.SEQUENCE_CLASSIFICATION).size(512, 4, 8, 2048).write(dir);
+        Map<String, Long> probe = MemoryProbe.run("load-cycles", dir);
+        long modelBytes = probe.get("model.bytes");
+        long before = probe.get("rss.before");
+        // the first cycle also starts the engine and maps its libraries
+        long afterFirst = probe.get("rss.cycle.1");
+        long afterLast = probe.get("rss.cycle.21");
+        System.out.printf("model %d MB; RSS before the engine started %d MB, loaded %d MB, after first close %d MB,"
+                + " after 20 more cycles %d MB%n", modelBytes / MB, before / MB, probe.get("rss.loaded") / MB,
+                afterFirst / MB, afterLast / MB);
+        assertTrue(modelBytes > 45 * MB, "the test model must be large enough to see a leak: " + modelBytes);
+        assertTrue(probe.get("rss.loaded") - afterFirst > modelBytes * 8 / 10, "a loaded model must show in RSS");
+        // 20 leaked copies would be a gigabyte; allow a fraction of one model for allocator noise
+        assertTrue(afterLast - afterFirst < modelBytes / 4,
+                "RSS grew by " + (afterLast - afterFirst) / MB + " MB over 20 load/close cycles");
+    }
+
+    @Test
+    void tenThousandForwardsLeaveNoArraysBehind() throws Exception {
+        TinyCheckpoints.builder(Family.ROBERTA, Head.MASKED_LM).write(dir);
+        Map<String, Long> probe = MemoryProbe.run("forwards", dir);
+        // by 5,000 the JIT and the code cache have settled; the forwards after that should add nothing
+        long warm = probe.get("rss.forward.5000");
+        long last = probe.get("rss.forward.10000");
+        System.out.printf("10,000 forwards: weight arrays %d -> %d, RSS after 5,000 %d MB, after 10,000 %d MB%n",
+                probe.get("arrays.before"), probe.get("arrays.after"), warm / MB, last / MB);
+        assertEquals(probe.get("arrays.before"), probe.get("arrays.after"));
+        // the smallest array of a forward, its [2,6,V] output, is 14 KB: leaking just that would add 70 MB
+        assertTrue(last - warm < 16 * MB, "RSS grew by " + (last - warm) / MB + " MB");
+    }
+
+    @Test
+    void concurrentForwardsMatchSequentialOnes() throws Exception {
+        TinyRepo repo = TinyCheckpoints.builder(Family.DISTILBERT, Head.SEQUENCE_CLASSIFICATION).write(dir);
+        try (LoadedModel model = RUNTIME.load(dir, RUNTIME.inspect(dir.resolve("config.json")), new LoadOptions("cpu", "auto"))) {
+            List<EncoderBatch> batches = new ArrayList<>();
+            List<float[]> expected = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                EncoderBatch b = EncoderFixtures.mixedBatch(repo, 100 + i);
+                batches.add(b);
+                try (NDManager m = model.newManager()) {
+                    expected.add(model.forward(m, b).toFloatArray());
+                }
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<?>> futures = new ArrayList<>();
+                for (int thread = 0; thread < 4; thread++) {
+                    futures.add(pool.submit(() -> {
+                        for (int round = 0; round < 50; round++) {
+                            for (int i = 0; i < batches.size(); i++) {
+                                try (NDManager m = model.newManager()) {
+                                    assertArrayEquals(expected.get(i), model.forward(m, batches.get(i)).toFloatArray(), 1e-6f);
+                                }
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : futures) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+}

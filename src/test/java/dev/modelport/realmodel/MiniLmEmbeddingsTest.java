@@ -68,7 +68,7 @@ class MiniLmEmbeddingsTest {
 
     @AfterAll
     static void tearDown() {
-        System.out.printf("MiniLM vs ONNX Runtime: lowest embedding cosine %.7f%n", lowestCosine);
+        System.out.printf("MiniLM vs ONNX Runtime: lowest embedding cosine 1 - %.1e%n", 1 - lowestCosine);
         if (embeddings != null) {
             embeddings.close();
         }

@@ -14,6 +14,9 @@
  * must be in the environment before the JVM starts, so it belongs to the launcher (container
  * entrypoint, scripts, the test runner's configuration): it cut a batch-8 BERT-base forward from 6.9 s
  * to 2.6 s on these machines, at the cost of freed weight memory staying reserved by the process for
- * reuse instead of going back to the system.
+ * reuse instead of going back to the system. Likewise {@code OMP_WAIT_POLICY=PASSIVE}: libtorch's
+ * OpenMP threads otherwise spin at every operation's barrier, and on a machine whose cores are
+ * shared with other work a MiniLM-sized batch-1 forward with 2 threads took 260-340 ms instead of
+ * 16 ms (measured with {@code EncoderForwardBenchmark} at load average 8-10 on 2 cores).
  */
 package dev.modelport.runtime;

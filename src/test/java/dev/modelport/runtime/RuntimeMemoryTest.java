@@ -62,7 +62,7 @@ class RuntimeMemoryTest {
                 probe.get("arrays.before"), probe.get("arrays.after"), warm / MB, last / MB);
         assertEquals(probe.get("arrays.before"), probe.get("arrays.after"));
         // the smallest array of a forward, its [2,6,V] output, is 14 KB: leaking just that would add 70 MB
-        assertTrue(last - warm < 16 * MB, "RSS grew by " + (last - warm) / MB + " MB");
+        assertTrue(last - warm < 32 * MB, "RSS grew by " + (last - warm) / MB + " MB");
     }
 
     @Test

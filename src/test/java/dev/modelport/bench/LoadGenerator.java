@@ -44,7 +44,7 @@ final class LoadGenerator {
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int c = 0; c < clients; c++) {
                 int client = c;
-                long[] latencies = new long[1 << 16];
+                long[] latencies = new long[4096];
                 perClient.add(latencies);
                 pool.submit(() -> {
                     long[] own = latencies;

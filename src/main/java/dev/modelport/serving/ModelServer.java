@@ -13,8 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /** The deployments being served, each with its device's permits and, if asked, a dedicated port. */
 @ApplicationScoped
@@ -27,7 +25,6 @@ public class ModelServer {
     private static final Set<String> MERGING_TASKS = Set.of("text-classification", "token-classification", "fill-mask",
             "feature-extraction", "sentence-similarity");
     private final Map<String, Served> served = new ConcurrentHashMap<>();
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final ModelportConfig config;
     private final MeterRegistry registry;
     private final Vertx vertx;
@@ -56,7 +53,7 @@ public class ModelServer {
         ModelportConfig.Serving s = config.serving();
         int maxBatch = options.maxBatchSize() == null ? s.maxBatchSize() : options.maxBatchSize();
         int delay = options.maxBatchDelayMs() == null ? s.maxBatchDelayMs() : options.maxBatchDelayMs();
-        ServedModel.Lanes lanes = new ServedModel.Lanes(permits.forDevice(options.device()), executor,
+        ServedModel.Lanes lanes = new ServedModel.Lanes(permits.forDevice(options.device()), permits.workers(options.device()),
                 MERGING_TASKS.contains(task) ? maxBatch : 1, delay, s.maxQueueSize());
         ServedModel model = new ServedModel(deploymentId, task, pipeline, lanes, s.inferenceTimeoutMs(), registry,
                 options.memoryBytes());
@@ -104,6 +101,6 @@ public class ModelServer {
     @PreDestroy
     void shutdown() {
         served.keySet().forEach(this::stop);
-        executor.shutdownNow();
+        permits.shutdown();
     }
 }

@@ -20,8 +20,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * One deployment's request queue and its dispatcher. The dispatcher takes the oldest request, waits
  * for a pass on the device (while it waits, more requests queue up: under load batches fill by
  * themselves), then gathers compatible requests until the batch is full or {@code maxDelay} after the
- * first request arrived, and hands the batch to a virtual thread that holds the device permit while
- * the pipeline runs. Requests that were abandoned (timed out) before their batch ran are skipped.
+ * first request arrived, and hands the batch to one of the device's worker threads, which holds the
+ * permit while the pipeline runs. Requests that were abandoned (timed out) before their batch ran are skipped.
  */
 final class DynamicBatcher {
     private static final Logger LOG = Logger.getLogger(DynamicBatcher.class);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs one benchmark (tests tagged "benchmark", excluded from scripts/test.sh) and prints its table.
-#   scripts/bench.sh download | minilm
+#   scripts/bench.sh download | minilm | load
+# load: BENCH_SECONDS=30 scripts/bench.sh load   sets the seconds per level (default 10)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/jdk.sh
@@ -11,6 +12,7 @@ export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 case "${1:-}" in
   download) test=DownloadBenchmark ;;
   minilm) test=MiniLmBenchmark ;;
-  *) echo "usage: scripts/bench.sh download|minilm" >&2; exit 2 ;;
+  load) test=ServingLoadBenchmark ;;
+  *) echo "usage: scripts/bench.sh download|minilm|load" >&2; exit 2 ;;
 esac
 exec ./mvnw -B -q test -Dquarkus.quinoa=false -DexcludedTestGroups=none -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false

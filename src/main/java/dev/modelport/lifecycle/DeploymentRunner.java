@@ -77,7 +77,7 @@ final class DeploymentRunner implements Runnable {
             deployment.advance(DeploymentStatus.STARTING, "Starting the " + model.device() + " workers");
             boolean dedicated = Boolean.TRUE.equals(req.dedicatedPort());
             Optional<Integer> port = server.start(id, plan.task().wireName(), pipeline,
-                    new ServeOptions(model.device(), model.memoryBytes(), dedicated));
+                    new ServeOptions(model.device(), model.memoryBytes(), dedicated, req.maxBatchSize(), req.maxBatchDelayMs()));
             loaded.serving = true;
             deployment.recordPort(port.orElse(null));
 

@@ -64,6 +64,11 @@ final class FeatureExtractionPipeline implements Pipeline {
         return texts.batched() ? results : results.get(0);
     }
 
+    @Override
+    public java.util.OptionalInt countTokens(List<String> texts) {
+        return java.util.OptionalInt.of(encode(texts).stream().mapToInt(Encoded::length).sum());
+    }
+
     /** Pooled vectors of the texts, in one batch (sentence-similarity's use). */
     List<float[]> embed(List<String> texts) {
         List<Encoded> rows = encode(texts);

@@ -16,6 +16,15 @@ public interface Pipeline extends AutoCloseable {
      */
     JsonNode run(JsonNode inputs, JsonNode parameters);
 
+    /**
+     * How many tokens the texts make as this pipeline would feed them to the model (special tokens
+     * included, after truncation); OpenAI-compatible routes report it as {@code usage}. Empty when
+     * the pipeline cannot say.
+     */
+    default java.util.OptionalInt countTokens(java.util.List<String> texts) {
+        return java.util.OptionalInt.empty();
+    }
+
     /** Frees the tokenizer; the model is closed by whoever loaded it. */
     @Override
     void close();

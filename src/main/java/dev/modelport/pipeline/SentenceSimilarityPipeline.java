@@ -25,6 +25,10 @@ final class SentenceSimilarityPipeline implements Pipeline {
 
     @Override
     public JsonNode run(JsonNode inputs, JsonNode parameters) {
+        // a string or a list gives the embeddings themselves, as feature-extraction does (OpenAI's /v1/embeddings)
+        if (inputs != null && (inputs.isTextual() || inputs.isArray())) {
+            return embeddings.run(inputs, parameters);
+        }
         Params.of(parameters);
         if (inputs == null || !inputs.isObject() || !inputs.path("source_sentence").isTextual()
                 || !inputs.path("sentences").isArray() || inputs.path("sentences").isEmpty()) {
@@ -45,6 +49,11 @@ final class SentenceSimilarityPipeline implements Pipeline {
             scores.add(Pooling.cosine(vectors.getFirst(), vectors.get(i)));
         }
         return scores;
+    }
+
+    @Override
+    public java.util.OptionalInt countTokens(List<String> texts) {
+        return embeddings.countTokens(texts);
     }
 
     @Override

@@ -11,15 +11,20 @@ import jakarta.inject.Inject;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /** The deployments being served, each with its device's permits and, if asked, a dedicated port. */
 @ApplicationScoped
 public class ModelServer {
+    /**
+     * Tasks whose list input gives exactly one output per text, independent of the other texts, so
+     * that requests can share a forward pass. Generation is left out: its sampling and streaming are
+     * per request.
+     */
+    private static final Set<String> MERGING_TASKS = Set.of("text-classification", "token-classification", "fill-mask",
+            "feature-extraction", "sentence-similarity");
     private final Map<String, Served> served = new ConcurrentHashMap<>();
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final ModelportConfig config;
     private final MeterRegistry registry;
     private final Vertx vertx;
@@ -46,8 +51,12 @@ public class ModelServer {
      */
     public Optional<Integer> start(String deploymentId, String task, Pipeline pipeline, ServeOptions options) {
         ModelportConfig.Serving s = config.serving();
-        ServedModel model = new ServedModel(deploymentId, task, pipeline, permits.forDevice(options.device()), executor,
-                s.maxQueueSize(), s.inferenceTimeoutMs(), registry, options.memoryBytes());
+        int maxBatch = options.maxBatchSize() == null ? s.maxBatchSize() : options.maxBatchSize();
+        int delay = options.maxBatchDelayMs() == null ? s.maxBatchDelayMs() : options.maxBatchDelayMs();
+        ServedModel.Lanes lanes = new ServedModel.Lanes(permits.forDevice(options.device()), permits.workers(options.device()),
+                MERGING_TASKS.contains(task) ? maxBatch : 1, delay, s.maxQueueSize());
+        ServedModel model = new ServedModel(deploymentId, task, pipeline, lanes, s.inferenceTimeoutMs(), registry,
+                options.memoryBytes());
         DedicatedPortServer port = null;
         if (options.dedicatedPort() && s.dedicatedPortsEnabled()) {
             DedicatedPortServer[] bound = new DedicatedPortServer[1];
@@ -92,6 +101,6 @@ public class ModelServer {
     @PreDestroy
     void shutdown() {
         served.keySet().forEach(this::stop);
-        executor.shutdownNow();
+        permits.shutdown();
     }
 }

@@ -5,59 +5,66 @@ import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
 import dev.modelport.pipeline.Pipeline;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A pipeline being served: requests wait for a device permit in a bounded queue, run on a virtual
- * thread, and are abandoned (the caller gets 504) when they exceed the time limit.
+ * A pipeline being served: requests go through the deployment's {@link DynamicBatcher} (bounded
+ * queue, 429 when full), and a caller waits at most INFERENCE_TIMEOUT_MS from arrival (504); its
+ * work is then dropped from the queue, or its share of a running pass discarded. Metrics and the
+ * Deployment JSON's stats come from the same meters.
  */
 public final class ServedModel {
+    private static final long CLOSE_WAIT_MS = 30_000;
+
     private final String deploymentId;
     private final String task;
     private final Pipeline pipeline;
-    private final Semaphore devicePermits;
-    private final ExecutorService executor;
-    private final int maxQueue;
     private final long timeoutMs;
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final LongAdder requests = new LongAdder();
-    private final LongAdder errors = new LongAdder();
-    private final LongAdder latencyMicros = new LongAdder();
     private final MeterRegistry registry;
-    private final List<Meter> meters = new ArrayList<>();
+    private final List<Meter> meters = new CopyOnWriteArrayList<>();
+    private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
     private final Timer duration;
+    private final DistributionSummary batchSizes;
+    private final DynamicBatcher batcher;
 
-    ServedModel(String deploymentId, String task, Pipeline pipeline, Semaphore devicePermits, ExecutorService executor,
-                int maxQueue, long timeoutMs, MeterRegistry registry, long memoryBytes) {
+    ServedModel(String deploymentId, String task, Pipeline pipeline, Lanes lanes, long timeoutMs, MeterRegistry registry,
+                long memoryBytes) {
         this.deploymentId = deploymentId;
         this.task = task;
         this.pipeline = pipeline;
-        this.devicePermits = devicePermits;
-        this.executor = executor;
-        this.maxQueue = maxQueue;
         this.timeoutMs = timeoutMs;
         this.registry = registry;
         this.duration = Timer.builder("modelport.inference.duration").tag("deployment", deploymentId)
                 .publishPercentileHistogram().register(registry);
+        this.batchSizes = DistributionSummary.builder("modelport.batch.size").tag("deployment", deploymentId)
+                .description("texts per forward pass").register(registry);
         meters.add(duration);
-        meters.add(Gauge.builder("modelport.queue.depth", inFlight, AtomicInteger::get)
+        meters.add(batchSizes);
+        this.batcher = new DynamicBatcher(deploymentId, pipeline, lanes.device(), lanes.workers(), lanes.maxTexts(),
+                lanes.maxDelayMs(), lanes.maxQueue(), batchSizes);
+        meters.add(Gauge.builder("modelport.queue.depth", batcher, DynamicBatcher::waiting)
                 .tag("deployment", deploymentId).register(registry));
         meters.add(Gauge.builder("modelport.model.memory.bytes", () -> memoryBytes)
                 .tag("deployment", deploymentId).baseUnit("bytes").register(registry));
+    }
+
+    /** Where a deployment's passes run and how its requests are batched and queued. */
+    record Lanes(java.util.concurrent.Semaphore device, java.util.concurrent.ExecutorService workers, int maxTexts,
+                 long maxDelayMs, int maxQueue) {
     }
 
     public String deploymentId() {
@@ -71,27 +78,20 @@ public final class ServedModel {
     /** Runs one request; throws QUEUE_FULL, INFERENCE_TIMEOUT or the pipeline's own errors. */
     public InferenceResult infer(InferenceInput input) {
         long start = System.nanoTime();
-        if (inFlight.incrementAndGet() > maxQueue) {
-            inFlight.decrementAndGet();
-            count("rejected");
-            throw new ModelportException(ErrorCode.QUEUE_FULL,
-                    "Deployment " + deploymentId + " has " + maxQueue + " requests waiting (MAX_QUEUE_SIZE); retry shortly");
+        Pending pending;
+        try {
+            pending = batcher.submit(input);
+        } catch (ModelportException e) {
+            count(e.code() == ErrorCode.QUEUE_FULL ? "rejected" : "error");
+            throw e;
         }
-        Future<JsonNode> future = executor.submit(() -> {
-            devicePermits.acquire();
-            try {
-                return pipeline.run(input.inputs(), input.parameters());
-            } finally {
-                devicePermits.release();
-            }
-        });
         String outcome = "error";
         try {
-            JsonNode result = future.get(timeoutMs, TimeUnit.MILLISECONDS);
+            JsonNode result = pending.result.get(timeoutMs, TimeUnit.MILLISECONDS);
             outcome = "success";
             return new InferenceResult(result, (System.nanoTime() - start) / 1e6);
-        } catch (TimeoutException e) {
-            future.cancel(true);
+        } catch (TimeoutException | CancellationException e) {
+            batcher.abandon(pending);
             outcome = "timeout";
             throw new ModelportException(ErrorCode.INFERENCE_TIMEOUT,
                     "Inference took longer than " + timeoutMs + " ms (INFERENCE_TIMEOUT_MS)");
@@ -102,43 +102,41 @@ public final class ServedModel {
             }
             throw new ModelportException(ErrorCode.INTERNAL_ERROR, "Inference failed", e.getCause());
         } catch (InterruptedException e) {
-            future.cancel(true);
+            batcher.abandon(pending);
             Thread.currentThread().interrupt();
             throw new ModelportException(ErrorCode.INTERRUPTED, "Inference interrupted");
         } finally {
-            inFlight.decrementAndGet();
-            long micros = (System.nanoTime() - start) / 1000;
-            requests.increment();
-            latencyMicros.add(micros);
-            if (!outcome.equals("success")) {
-                errors.increment();
-            }
-            duration.record(micros, TimeUnit.MICROSECONDS);
+            duration.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             count(outcome);
         }
     }
 
+    /** Tokens the texts make for this model, if its pipeline can count them. */
+    public OptionalInt countTokens(List<String> texts) {
+        return pipeline.countTokens(texts);
+    }
+
     private void count(String outcome) {
-        Counter c = Counter.builder("modelport.inference.requests").tag("deployment", deploymentId).tag("task", task)
-                .tag("outcome", outcome).register(registry);
-        c.increment();
-        synchronized (meters) {
-            if (!meters.contains(c)) {
-                meters.add(c);
-            }
-        }
+        outcomes.computeIfAbsent(outcome, o -> {
+            Counter c = Counter.builder("modelport.inference.requests").tag("deployment", deploymentId).tag("task", task)
+                    .tag("outcome", o).register(registry);
+            meters.add(c);
+            return c;
+        }).increment();
     }
 
+    /** Requests answered (any outcome, rejections included), those that failed, and the mean time of the timed ones. */
     public ServingStats stats() {
-        long n = requests.sum();
-        return new ServingStats(n, errors.sum(), n == 0 ? 0.0 : latencyMicros.sum() / 1000.0 / n);
+        double all = outcomes.values().stream().mapToDouble(Counter::count).sum();
+        Counter ok = outcomes.get("success");
+        double errors = all - (ok == null ? 0 : ok.count());
+        return new ServingStats((long) all, (long) errors, duration.count() == 0 ? 0.0 : duration.mean(TimeUnit.MILLISECONDS));
     }
 
-    /** Removes this deployment's meters and frees the pipeline. */
+    /** Stops the queue, waits for running passes, removes this deployment's meters and frees the pipeline. */
     void close() {
-        synchronized (meters) {
-            meters.forEach(registry::remove);
-        }
+        batcher.close(CLOSE_WAIT_MS);
+        meters.forEach(registry::remove);
         pipeline.close();
     }
 }

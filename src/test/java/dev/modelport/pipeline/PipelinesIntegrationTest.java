@@ -428,7 +428,9 @@ class PipelinesIntegrationTest {
         assertEquals(3, scores.size());
         assertEquals(1.0, scores.get(0).asDouble(), 1e-5);
         scores.forEach(s -> assertTrue(s.asDouble() >= -1 - 1e-6 && s.asDouble() <= 1 + 1e-6));
-        assertInvalid(() -> p.run(TextNode.valueOf("hello"), null), "source_sentence");
+        assertInvalid(() -> p.run(Json.object().put("source_sentence", "hello"), null), "source_sentence");
+        // a plain text gives its embedding (what /v1/embeddings serves from such a deployment)
+        assertEquals(TinyCheckpoints.HIDDEN, p.run(TextNode.valueOf("hello"), null).size());
     }
 
     @Test

@@ -31,8 +31,12 @@ public class ApiErrors {
 
     @ServerExceptionMapper
     public Response modelport(ModelportException e) {
-        if (e.code().category().httpStatus() >= 500) {
-            LOG.errorf(e, "%s: %s", e.code(), e.getMessage());
+        switch (e.code().category()) {
+            // our bug or the hub's: keep the whole trace
+            case INTERNAL, UPSTREAM -> LOG.errorf(e, "%s: %s", e.code(), e.getMessage());
+            // overload and timeouts are expected under load; a trace per request would flood the log
+            case TIMEOUT, UNAVAILABLE -> LOG.warnf("%s: %s", e.code(), e.getMessage());
+            default -> { }
         }
         return response(e.code(), e.getMessage());
     }

@@ -14,7 +14,7 @@ work=$(mktemp -d)
 container=""
 pids=()
 cleanup() {
-  [[ -n $container ]] && { docker logs "$container" > "$work/container.log" 2>&1 || true; docker rm -f "$container" >/dev/null 2>&1 || true; }
+  [[ -n $container ]] && { docker logs "$container" > "$work/container.log" 2>&1 || true; docker rm -f -v "$container" >/dev/null 2>&1 || true; }
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   echo "work dir (logs): $work"
 }
@@ -50,6 +50,8 @@ echo "built in $(( $(date +%s) - start )) s; image size: $(docker image inspect 
 # The container reaches the host through the bridge's gateway; the test hub listens on loopback only,
 # so a small forwarder listens on the gateway address.
 gateway=$(docker network inspect bridge -f '{{(index .IPAM.Config 0).Gateway}}')
+# some engines (Debian's docker.io) leave the gateway out of the network's IPAM config
+[[ -n $gateway ]] || gateway=$(ip -4 -o addr show docker0 | awk '{split($4, a, "/"); print a[1]}')
 step "hub on 127.0.0.1:$HUB_PORT, reachable from containers at $gateway:$HUB_PORT"
 "$JAVA_HOME/bin/java" -cp "target/test-classes:target/classes:target/quarkus-app/lib/main/*" \
   dev.modelport.it.SmokeHub "$work/hub" "$HUB_PORT" > "$work/hub.log" 2>&1 &
@@ -87,7 +89,6 @@ for _ in $(seq 1 120); do
 done
 curl -fsS "$base/q/health/ready"; echo
 echo "ready in $(( $(date +%s) - start )) s; user in container: $(docker exec "$container" id -un)"
-echo "written under DJL_CACHE_DIR at start (expect nothing new): $(docker diff "$container" | grep -c '/opt/modelport/djl' || true) entries"
 
 step "deploy smoke-org/tiny-bert-sentiment"
 curl -fsS -X POST "$base/api/v1/deploy" -H 'Content-Type: application/json' \
@@ -106,8 +107,10 @@ answer=$(curl -fsS -X POST "$base/api/v1/deployments/smoke/inference" -H 'Conten
   -d '{"inputs": "I love this product!"}')
 echo "$answer"
 grep -q '"status":"success"' <<< "$answer"
+# the engine is loaded now; libtorch must have come from the image, not been unpacked again
+echo "files the container wrote under DJL_CACHE_DIR: $(docker diff "$container" | grep -c '/opt/modelport/djl/' || true)"
 step "health check as Docker sees it"
-for _ in $(seq 1 10); do
+for _ in $(seq 1 25); do
   health=$(docker inspect -f '{{.State.Health.Status}}' "$container")
   [[ $health != starting ]] && break
   sleep 3

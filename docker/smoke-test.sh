@@ -108,7 +108,8 @@ answer=$(curl -fsS -X POST "$base/api/v1/deployments/smoke/inference" -H 'Conten
 echo "$answer"
 grep -q '"status":"success"' <<< "$answer"
 # the engine is loaded now; libtorch must have come from the image, not been unpacked again
-echo "files the container wrote under DJL_CACHE_DIR: $(docker diff "$container" | grep -c '/opt/modelport/djl/' || true)"
+echo "written by the container under DJL_CACHE_DIR:"
+docker diff "$container" | grep '/opt/modelport/djl/' || echo "  nothing"
 step "health check as Docker sees it"
 for _ in $(seq 1 25); do
   health=$(docker inspect -f '{{.State.Health.Status}}' "$container")

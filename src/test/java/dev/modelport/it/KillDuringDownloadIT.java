@@ -58,18 +58,20 @@ class KillDuringDownloadIT {
 
             hub.clearFaults();
             ServiceProcess second = ServiceProcess.start(dir, env);
+            String secondLog;
             try {
                 JsonNode d = awaitEnded(second, "crashy");
                 assertEquals("completed", d.path("status").asText(), d + "\n" + second.tail());
                 var r = second.post("/api/v1/deployments/crashy/inference", "{\"inputs\": \"I love this product!\"}");
                 assertEquals(200, r.statusCode(), r.body());
             } finally {
+                secondLog = second.tail();
                 second.close();
             }
             long servedAfterCrash = hub.bytesServed(MODEL, WEIGHTS) - servedBeforeCrash;
             assertTrue(servedAfterCrash <= size - partialBytes + 1024,
                     "resumed with a Range request: " + servedAfterCrash + " bytes after the crash, " + partialBytes
-                            + " of " + size + " were on disk");
+                            + " of " + size + " were on disk; the restarted service's log:\n" + secondLog);
             assertTrue(hub.bytesServed(MODEL, WEIGHTS) < size * 3 / 2,
                     "weights served " + hub.bytesServed(MODEL, WEIGHTS) + " bytes for a " + size + "-byte file");
             assertTrue(incompleteBlobs().isEmpty(), "no partial blob left behind");

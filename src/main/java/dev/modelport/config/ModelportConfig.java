@@ -144,5 +144,9 @@ public interface ModelportConfig {
 
         /** CORS_ORIGINS: comma-separated; empty = same origin only. */
         Optional<List<String>> corsOrigins();
+
+        /** METRICS_REQUIRE_API_KEY: true = /q/metrics needs a key too (when keys are enabled). */
+        @WithDefault("false")
+        boolean metricsRequireApiKey();
     }
 }

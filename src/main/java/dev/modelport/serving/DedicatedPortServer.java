@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
+import dev.modelport.security.ApiKeyGuard;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -26,12 +27,15 @@ final class DedicatedPortServer {
     private final ObjectMapper json;
     private final long maxBodyBytes;
     private final InputLimits limits;
+    private final ApiKeyGuard guard;
 
     record InputLimits(int maxInputs, int maxChars) {
     }
 
-    private DedicatedPortServer(Vertx vertx, ServedModel model, ObjectMapper json, long maxBodyBytes, InputLimits limits) {
+    private DedicatedPortServer(Vertx vertx, ServedModel model, ObjectMapper json, long maxBodyBytes, InputLimits limits,
+                                ApiKeyGuard guard) {
         this.model = model;
+        this.guard = guard;
         this.json = json;
         this.maxBodyBytes = maxBodyBytes;
         this.limits = limits;
@@ -40,8 +44,8 @@ final class DedicatedPortServer {
 
     /** Binds the port or returns null when it is in use. */
     static DedicatedPortServer bind(Vertx vertx, String host, int port, ServedModel model, ObjectMapper json,
-                                    long maxBodyBytes, InputLimits limits) {
-        DedicatedPortServer s = new DedicatedPortServer(vertx, model, json, maxBodyBytes, limits);
+                                    long maxBodyBytes, InputLimits limits, ApiKeyGuard guard) {
+        DedicatedPortServer s = new DedicatedPortServer(vertx, model, json, maxBodyBytes, limits, guard);
         try {
             s.server.listen(port, host).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             return s;
@@ -63,6 +67,9 @@ final class DedicatedPortServer {
         String path = req.path();
         if (path.equals("/health") && req.method().name().equals("GET")) {
             send(req.response(), 200, Map.of("status", "UP", "deployment_id", model.deploymentId()));
+            return;
+        }
+        if (!guard.admit(req)) {
             return;
         }
         if (!path.equals("/predict")) {

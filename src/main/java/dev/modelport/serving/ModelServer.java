@@ -2,6 +2,7 @@ package dev.modelport.serving;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelport.config.ModelportConfig;
+import dev.modelport.security.ApiKeyGuard;
 import dev.modelport.pipeline.Pipeline;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
@@ -31,6 +32,8 @@ public class ModelServer {
     private final ObjectMapper json;
     private final DevicePermits permits;
     private final PortAllocator ports;
+    @Inject
+    ApiKeyGuard guard;
 
     private record Served(ServedModel model, DedicatedPortServer port) {
     }
@@ -64,7 +67,7 @@ public class ModelServer {
                     config.limits().maxInputsPerRequest(), config.limits().maxInputChars());
             try {
                 ports.reserve(p -> (bound[0] = DedicatedPortServer.bind(vertx, "0.0.0.0", p, model, json,
-                        config.limits().maxBodyBytes(), limits)) != null);
+                        config.limits().maxBodyBytes(), limits, guard)) != null);
             } catch (RuntimeException e) {
                 model.close();
                 throw e;

@@ -123,8 +123,8 @@ public final class RotaryEmbedding {
 
     /** {@code x * cos + rotate_half(x) * sin} for x {@code [1, heads, T, dim]}. */
     public static NDArray apply(NDArray x, NDArray cos, NDArray sin) {
-        NDList halves = x.split(2, -1);
-        NDArray rotated = NDArrays.concat(new NDList(halves.get(1).neg(), halves.get(0)), -1);
+        NDList halves = x.split(2, x.getShape().dimension() - 1);
+        NDArray rotated = NDArrays.concat(new NDList(halves.get(1).neg(), halves.get(0)), x.getShape().dimension() - 1);
         return x.mul(cos).addi(rotated.muli(sin));
     }
 }

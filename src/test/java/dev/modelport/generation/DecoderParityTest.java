@@ -1,0 +1,109 @@
+package dev.modelport.generation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modelport.runtime.DecoderModel;
+import dev.modelport.runtime.DjlModelRuntime;
+import dev.modelport.runtime.LoadOptions;
+import dev.modelport.runtime.ModelSpec;
+import dev.modelport.runtime.decoder.KvCache;
+import dev.modelport.testing.decoders.ReferenceDecoder;
+import dev.modelport.testing.decoders.TinyDecoders;
+import dev.modelport.testing.decoders.TinyDecoders.Checkpoint;
+import dev.modelport.testing.decoders.TinyDecoders.Family;
+import java.nio.file.Path;
+import java.util.function.BiFunction;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Each decoder architecture, loaded from a tiny random checkpoint in its genuine layout, against
+ * the plain-Java reference: logits of a whole sequence without cache, and logits of the same
+ * sequence fed token by token through the KV cache.
+ */
+class DecoderParityTest {
+    private static final double TOLERANCE = 1e-4;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DjlModelRuntime RUNTIME = new DjlModelRuntime(0);
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void gpt2WithTransformerPrefixBuffersAndTiedHead() throws Exception {
+        Checkpoint ck = TinyDecoders.gpt2(tmp.resolve("gpt2"), 2, 32, 4, 64, 1, false);
+        check(ck, ReferenceDecoder::gpt2, tokenize(ck, "Hello world, this is a tiny GPT-2 speaking."));
+    }
+
+    @Test
+    void gpt2BareLayout() throws Exception {
+        Checkpoint ck = TinyDecoders.gpt2(tmp.resolve("bare"), 1, 16, 2, 32, 2, true);
+        check(ck, ReferenceDecoder::gpt2, tokenize(ck, "A bare GPT2Model save has no prefix at all"));
+    }
+
+    @Test
+    void llamaWithGroupedQueryAttentionUntiedHeadAndShards() throws Exception {
+        Checkpoint ck = TinyDecoders.llama(tmp.resolve("llama"), Family.LLAMA, 2, 32, 4, 2, 48, false, null, 3, 3);
+        check(ck, ReferenceDecoder::llama, tokenize(ck, "once upon a time there lived a small cat"));
+    }
+
+    @Test
+    void qwen2WithQkvBiasesAndTiedEmbeddings() throws Exception {
+        Checkpoint ck = TinyDecoders.llama(tmp.resolve("qwen2"), Family.QWEN2, 2, 32, 4, 1, 40, true, null, 1, 4);
+        check(ck, ReferenceDecoder::llama, tokenize(ck, "hello world, the model is fast"));
+    }
+
+    @Test
+    void mistralWithLinearRopeScaling() throws Exception {
+        ObjectNode scaling = JSON.createObjectNode().put("type", "linear").put("factor", 2.0);
+        Checkpoint ck = TinyDecoders.llama(tmp.resolve("mistral"), Family.MISTRAL, 2, 32, 4, 4, 40, false, scaling, 1, 5);
+        check(ck, ReferenceDecoder::llama, tokenize(ck, "the dog and the cat generate a token stream"));
+    }
+
+    private static long[] tokenize(Checkpoint ck, String text) throws Exception {
+        try (HuggingFaceTokenizer t = HuggingFaceTokenizer.newInstance(ck.dir().resolve("tokenizer.json"))) {
+            return t.encode(text).getIds();
+        }
+    }
+
+    private static void check(Checkpoint ck, BiFunction<Checkpoint, long[], float[][]> reference, long[] ids) {
+        assertTrue(ids.length >= 8, "a prompt of several tokens");
+        float[][] expected = reference.apply(ck, ids);
+        ModelSpec spec = RUNTIME.inspect(ck.dir().resolve("config.json"));
+        try (var loaded = RUNTIME.load(ck.dir(), spec, new LoadOptions("cpu", "float32"))) {
+            DecoderModel model = assertInstanceOf(DecoderModel.class, loaded);
+            try (NDManager manager = model.newManager()) {
+                NDArray all = model.logits(manager, ids);
+                assertEquals(ids.length, all.getShape().get(0));
+                for (int i = 0; i < ids.length; i++) {
+                    assertClose(expected[i], all.get(i).toFloatArray(), "no cache, position " + i);
+                }
+                KvCache cache = model.newCache(manager);
+                int prefill = ids.length / 2;
+                float[] last = model.nextLogits(manager, cache, java.util.Arrays.copyOf(ids, prefill));
+                assertClose(expected[prefill - 1], last, "prefill");
+                for (int i = prefill; i < ids.length; i++) {
+                    last = model.nextLogits(manager, cache, new long[] {ids[i]});
+                    assertClose(expected[i], last, "cached step, position " + i);
+                }
+                assertEquals(ids.length, cache.length());
+            }
+        }
+    }
+
+    private static void assertClose(float[] expected, float[] actual, String where) {
+        assertEquals(expected.length, actual.length, where);
+        double worst = 0;
+        for (int i = 0; i < expected.length; i++) {
+            worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
+        }
+        assertTrue(worst <= TOLERANCE, where + ": max |diff| " + worst);
+    }
+}

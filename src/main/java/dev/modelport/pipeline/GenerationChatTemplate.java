@@ -71,10 +71,14 @@ public final class GenerationChatTemplate {
         context.put("add_generation_prompt", true);
         RenderResult result = jinjava.renderForResult(template, context);
         if (!result.getErrors().isEmpty()) {
-            result.getErrors().stream().map(e -> e.getException()).filter(ModelportException.class::isInstance)
-                    .findFirst().ifPresent(e -> {
-                        throw (ModelportException) e;
-                    });
+            for (var error : result.getErrors()) {
+                // raise_exception's ModelportException arrives wrapped by the EL function call
+                for (Throwable t = error.getException(); t != null; t = t.getCause()) {
+                    if (t instanceof ModelportException refused) {
+                        throw refused;
+                    }
+                }
+            }
             throw new ModelportException(ErrorCode.INVALID_INPUT,
                     "The chat template could not be rendered: " + result.getErrors().get(0).getMessage());
         }

@@ -4,8 +4,12 @@ package dev.modelport.pipeline;
 @FunctionalInterface
 public interface GenerationListener {
 
-    GenerationListener NONE = token -> true;
+    GenerationListener NONE = (token, finishReason) -> true;
 
-    /** @return false to stop the generation (the client went away); it then ends as {@code cancelled} */
-    boolean onToken(GeneratedToken token);
+    /**
+     * @param finishReason null while more tokens may follow; on the last token, why the generation
+     *     ends ({@code length}, {@code eos_token}, {@code stop_sequence})
+     * @return false to stop the generation (the client went away); it then ends as {@code cancelled}
+     */
+    boolean onToken(GeneratedToken token, String finishReason);
 }

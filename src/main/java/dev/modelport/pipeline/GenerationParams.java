@@ -27,7 +27,8 @@ public record GenerationParams(int maxNewTokens, boolean doSample, double temper
         if (temperature == 0) {
             doSample = false; // HF Inference API / TGI: temperature 0 means greedy
         }
-        int topK = p.has("top_k") && !p.isExplicitNull("top_k") ? p.positiveInt("top_k", 0) : defaults.topK();
+        // an explicit null turns the top-k filter off
+        int topK = p.isExplicitNull("top_k") ? 0 : p.positiveInt("top_k", defaults.topK());
         double topP = nonNegative(p, "top_p", defaults.topP());
         if (topP <= 0 || topP > 1) {
             throw Params.invalid("'top_p' must be in (0, 1], got " + topP);

@@ -90,8 +90,26 @@ public final class TextGenerationPipeline implements Pipeline {
         return java.util.Optional.ofNullable(chatTemplate);
     }
 
-    public int countTokens(String text) {
-        return encode(text, true).length;
+    /**
+     * Tokenizes a prompt and checks it against the context length, so that a streaming route can
+     * refuse it with a plain error before its stream starts.
+     *
+     * @return the prompt's token count
+     */
+    public int checkPrompt(String prompt, boolean addSpecialTokens) {
+        return checked(encode(prompt, addSpecialTokens)).length;
+    }
+
+    private long[] checked(long[] promptIds) {
+        if (promptIds.length == 0) {
+            throw Params.invalid("the input has no tokens; give some text to continue");
+        }
+        int context = model.contextLength();
+        if (promptIds.length >= context) {
+            throw new ModelportException(ErrorCode.INPUT_TOO_LARGE, "The input has " + promptIds.length
+                    + " tokens; this model's context is " + context + " tokens, including the generated ones");
+        }
+        return promptIds;
     }
 
     public GenerationResult generate(String prompt, GenerationParams params, GenerationListener listener) {
@@ -104,15 +122,8 @@ public final class TextGenerationPipeline implements Pipeline {
      */
     public GenerationResult generate(String prompt, GenerationParams params, GenerationListener listener,
             boolean addSpecialTokens, boolean useCache) {
-        long[] promptIds = encode(prompt, addSpecialTokens);
-        if (promptIds.length == 0) {
-            throw Params.invalid("the input has no tokens; give some text to continue");
-        }
+        long[] promptIds = checked(encode(prompt, addSpecialTokens));
         int context = model.contextLength();
-        if (promptIds.length >= context) {
-            throw new ModelportException(ErrorCode.INPUT_TOO_LARGE, "The input has " + promptIds.length
-                    + " tokens; this model's context is " + context + " tokens, including the generated ones");
-        }
         int budget = Math.min(params.maxNewTokens(), context - promptIds.length);
         SamplingStrategy sampler = new SamplingStrategy(params);
         GenerationText text = new GenerationText(ids -> tokenizer.decode(ids, true), promptIds, params.stop());
@@ -143,7 +154,7 @@ public final class TextGenerationPipeline implements Pipeline {
                     token = new GeneratedToken(id, piece + text.finish(), choice.logprob(), special);
                 }
                 tokens.add(token);
-                if (!listener.onToken(token)) {
+                if (!listener.onToken(token, last ? finish : null)) {
                     finish = "cancelled";
                     break;
                 }

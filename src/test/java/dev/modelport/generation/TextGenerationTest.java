@@ -155,13 +155,17 @@ class TextGenerationTest {
                     + "\"return_full_text\": false" + extra + "}");
             StringBuilder streamed = new StringBuilder();
             List<GeneratedToken> events = new ArrayList<>();
-            GenerationResult r = gpt2.generate("Streaming is", p, t -> {
+            List<String> finishes = new ArrayList<>();
+            GenerationResult r = gpt2.generate("Streaming is", p, (t, finish) -> {
                 events.add(t);
+                finishes.add(finish);
                 streamed.append(t.text());
                 return true;
             });
             assertEquals(r.generatedText(), streamed.toString());
             assertEquals(r.tokens(), events);
+            assertEquals(r.finishReason(), finishes.get(finishes.size() - 1), "the last token carries the finish reason");
+            assertTrue(finishes.subList(0, finishes.size() - 1).stream().allMatch(java.util.Objects::isNull));
             for (GeneratedToken t : events) {
                 assertTrue(t.logprob() <= 0, "a log-probability");
             }
@@ -171,7 +175,7 @@ class TextGenerationTest {
     @Test
     void aListenerThatStopsEndsTheGeneration() throws Exception {
         int[] seen = {0};
-        GenerationResult r = gpt2.generate("Hi", params(gpt2, "{\"max_new_tokens\": 30}"), t -> ++seen[0] < 3);
+        GenerationResult r = gpt2.generate("Hi", params(gpt2, "{\"max_new_tokens\": 30}"), (t, finish) -> ++seen[0] < 3);
         assertEquals(3, r.generatedTokens());
         assertEquals("cancelled", r.finishReason());
     }

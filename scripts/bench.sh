@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one benchmark (tests tagged "benchmark", excluded from scripts/test.sh) and prints its table.
-#   scripts/bench.sh download | minilm
+#   scripts/bench.sh download | minilm | generate
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/jdk.sh
@@ -8,6 +8,7 @@ export GLIBC_TUNABLES=${GLIBC_TUNABLES:-glibc.malloc.mmap_threshold=33554432:gli
 case "${1:-}" in
   download) test=DownloadBenchmark ;;
   minilm) test=MiniLmBenchmark ;;
-  *) echo "usage: scripts/bench.sh download|minilm" >&2; exit 2 ;;
+  generate) test=GenerationBenchmark ;;
+  *) echo "usage: scripts/bench.sh download|minilm|generate" >&2; exit 2 ;;
 esac
 exec ./mvnw -B -q test -Dquarkus.quinoa=false -DexcludedTestGroups=none -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false

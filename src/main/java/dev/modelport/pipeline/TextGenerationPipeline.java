@@ -15,24 +15,26 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Semaphore;
 
 /**
  * text-generation: the prompt is run once into a per-generation key/value cache, then one token per
  * step is chosen ({@link SamplingStrategy}), streamed to a {@link GenerationListener}, and fed back,
  * until max_new_tokens, an eos token, a stop string, the context length, or the listener says stop.
- * Concurrent generations take turns step by step through a fair queue, so a long generation does
- * not hold the device while a newer one waits for its first token. The cache lives in the
+ * Concurrent generations share the device through {@link GenerationBatcher}: forward passes in
+ * fair turns, waiting decode steps batched together, so a long generation does not hold the device
+ * while a newer one waits for its first token. The cache lives in the
  * generation's own manager and is freed when the generation ends, however it ends.
  */
 public final class TextGenerationPipeline implements Pipeline {
+    /** The most decode steps run as one batch. */
+    private static final int MAX_BATCH_ROWS = 16;
 
     private final DecoderModel model;
     private final HuggingFaceTokenizer tokenizer;
     private final GenerationDefaults defaults;
     private final Set<Long> specialIds;
     private final GenerationChatTemplate chatTemplate;
-    private final Semaphore turns = new Semaphore(1, true);
+    private final GenerationBatcher batcher;
 
     private TextGenerationPipeline(DecoderModel model, HuggingFaceTokenizer tokenizer, GenerationDefaults defaults,
             Set<Long> specialIds, GenerationChatTemplate chatTemplate) {
@@ -41,6 +43,7 @@ public final class TextGenerationPipeline implements Pipeline {
         this.defaults = defaults;
         this.specialIds = specialIds;
         this.chatTemplate = chatTemplate;
+        this.batcher = new GenerationBatcher(model, MAX_BATCH_ROWS);
     }
 
     static TextGenerationPipeline create(DecoderModel model, SnapshotFiles files) {
@@ -136,7 +139,8 @@ public final class TextGenerationPipeline implements Pipeline {
         String finish = "length";
         try (NDManager manager = model.newManager()) {
             KvCache cache = useCache ? model.newCache(manager) : null;
-            float[] logits = step(manager, cache, promptIds);
+            float[] logits = batcher.prefill(() -> model.nextLogits(manager, cache, promptIds));
+            checkInterrupted();
             while (tokens.size() < budget) {
                 SamplingStrategy.Choice choice = sampler.next(logits, seen);
                 long id = choice.id();
@@ -164,7 +168,9 @@ public final class TextGenerationPipeline implements Pipeline {
                 seen.add(id);
                 sequence = java.util.Arrays.copyOf(sequence, sequence.length + 1);
                 sequence[sequence.length - 1] = id;
-                logits = step(manager, cache, useCache ? new long[] {id} : sequence);
+                long[] all = sequence;
+                logits = useCache ? batcher.step(cache, id) : batcher.prefill(() -> model.nextLogits(manager, null, all));
+                checkInterrupted();
             }
         }
         String generated = text.text();
@@ -172,18 +178,10 @@ public final class TextGenerationPipeline implements Pipeline {
                 promptIds.length, finish);
     }
 
-    /** One forward pass, in turn with the other generations on this model. */
-    private float[] step(NDManager manager, KvCache cache, long[] ids) {
-        try {
-            turns.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /** A generation whose caller gave up (timeout, shutdown) stops between steps. */
+    private static void checkInterrupted() {
+        if (Thread.currentThread().isInterrupted()) {
             throw new ModelportException(ErrorCode.INTERRUPTED, "The generation was interrupted");
-        }
-        try {
-            return model.nextLogits(manager, cache, ids);
-        } finally {
-            turns.release();
         }
     }
 

@@ -90,6 +90,28 @@ final class CausalLmModel implements DecoderModel {
     }
 
     @Override
+    public float[][] nextLogitsRows(KvCache[] caches, long[] tokens) {
+        if (caches.length != tokens.length || tokens.length == 0) {
+            throw new IllegalArgumentException("one token per cache");
+        }
+        try (NDManager work = weights.newSubManager()) {
+            NDArray hidden = network.hiddenStep(work, tokens, caches);
+            float[] flat = network.lmHead(hidden.reshape(tokens.length, hidden.getShape().get(2)))
+                    .toType(DataType.FLOAT32, false).toFloatArray();
+            int v = flat.length / tokens.length;
+            float[][] rows = new float[tokens.length][];
+            for (int b = 0; b < tokens.length; b++) {
+                rows[b] = java.util.Arrays.copyOfRange(flat, b * v, (b + 1) * v);
+            }
+            return rows;
+        } catch (ModelportException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ModelportException(ErrorCode.INTERNAL_ERROR, "the decoder step failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public NDArray logits(NDManager manager, long[] ids) {
         checkIds(ids);
         try (NDManager work = manager.newSubManager()) {

@@ -25,6 +25,12 @@ public interface DecoderModel extends LoadedModel {
      */
     float[] nextLogits(NDManager manager, KvCache cache, long[] ids);
 
+    /**
+     * One decode step of several generations at once: token b follows {@code caches[b]}, whose
+     * past may differ in length from the others'. Returns each row's next-token logits, float32.
+     */
+    float[][] nextLogitsRows(KvCache[] caches, long[] tokens);
+
     /** Logits of every position of {@code ids} run from position 0 without a cache, float32 {@code [T,V]}. */
     NDArray logits(NDManager manager, long[] ids);
 }

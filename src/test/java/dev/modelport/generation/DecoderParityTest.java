@@ -19,6 +19,7 @@ import dev.modelport.testing.decoders.TinyDecoders;
 import dev.modelport.testing.decoders.TinyDecoders.Checkpoint;
 import dev.modelport.testing.decoders.TinyDecoders.Family;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,6 +66,47 @@ class DecoderParityTest {
         ObjectNode scaling = JSON.createObjectNode().put("type", "linear").put("factor", 2.0);
         Checkpoint ck = TinyDecoders.llama(tmp.resolve("mistral"), Family.MISTRAL, 2, 32, 4, 4, 40, false, scaling, 1, 5);
         check(ck, ReferenceDecoder::llama, tokenize(ck, "the dog and the cat generate a token stream"));
+    }
+
+    @Test
+    void batchedDecodeStepsOfSequencesOfDifferentLengths() throws Exception {
+        Checkpoint gpt2 = TinyDecoders.gpt2(tmp.resolve("gpt2-rows"), 2, 32, 4, 64, 6, false);
+        checkRows(gpt2, ReferenceDecoder::gpt2, List.of(tokenize(gpt2, "Hi"), tokenize(gpt2, "A somewhat longer prompt here"),
+                tokenize(gpt2, "Middle length text")));
+        Checkpoint llama = TinyDecoders.llama(tmp.resolve("llama-rows"), Family.LLAMA, 2, 32, 4, 2, 48, false, null, 1, 7);
+        checkRows(llama, ReferenceDecoder::llama, List.of(tokenize(llama, "hello"), tokenize(llama, "the cat and the dog lived"),
+                tokenize(llama, "once upon a")));
+    }
+
+    /** Prefills each prompt in its own cache, then runs two decode steps of all of them as one batch. */
+    private static void checkRows(Checkpoint ck, BiFunction<Checkpoint, long[], float[][]> reference, List<long[]> prompts) {
+        ModelSpec spec = RUNTIME.inspect(ck.dir().resolve("config.json"));
+        try (DecoderModel model = (DecoderModel) RUNTIME.load(ck.dir(), spec, new LoadOptions("cpu", "float32"));
+                NDManager manager = model.newManager()) {
+            int b = prompts.size();
+            KvCache[] caches = new KvCache[b];
+            List<long[]> sequences = new java.util.ArrayList<>();
+            for (int i = 0; i < b; i++) {
+                caches[i] = model.newCache(manager);
+                model.nextLogits(manager, caches[i], prompts.get(i));
+                sequences.add(prompts.get(i));
+            }
+            for (int step = 0; step < 2; step++) {
+                long[] tokens = new long[b];
+                for (int i = 0; i < b; i++) {
+                    tokens[i] = 100 + 17 * i + step;
+                    long[] seq = java.util.Arrays.copyOf(sequences.get(i), sequences.get(i).length + 1);
+                    seq[seq.length - 1] = tokens[i];
+                    sequences.set(i, seq);
+                }
+                float[][] rows = model.nextLogitsRows(caches, tokens);
+                for (int i = 0; i < b; i++) {
+                    float[][] expected = reference.apply(ck, sequences.get(i));
+                    assertClose(expected[expected.length - 1], rows[i], "batched step " + step + ", row " + i);
+                    assertEquals(sequences.get(i).length, caches[i].length());
+                }
+            }
+        }
     }
 
     private static long[] tokenize(Checkpoint ck, String text) throws Exception {

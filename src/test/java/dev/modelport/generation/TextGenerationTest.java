@@ -122,6 +122,25 @@ class TextGenerationTest {
     }
 
     @Test
+    void concurrentGenerationsGiveWhatTheyGiveAlone() throws Exception {
+        List<String> prompts = List.of("Hello", "The weather today is", "Once upon a time in a land far away", "A");
+        String json = "{\"max_new_tokens\": 16, \"do_sample\": true, \"seed\": 11}";
+        List<String> alone = new ArrayList<>();
+        for (String prompt : prompts) {
+            alone.add(gpt2.generate(prompt, params(gpt2, json), GenerationListener.NONE).generatedText());
+        }
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<String>> together = new ArrayList<>();
+            for (String prompt : prompts) {
+                together.add(pool.submit(() -> gpt2.generate(prompt, params(gpt2, json), GenerationListener.NONE).generatedText()));
+            }
+            for (int i = 0; i < prompts.size(); i++) {
+                assertEquals(alone.get(i), together.get(i).get(), "decode steps batched with others change nothing");
+            }
+        }
+    }
+
+    @Test
     void aSeedReproducesTheSampledText() throws Exception {
         String json = "{\"do_sample\": true, \"temperature\": 1.3, \"top_k\": 40, \"top_p\": 0.95, \"max_new_tokens\": 20, \"seed\": %d}";
         String first = gpt2.generate("Once upon a time", params(gpt2, json.formatted(7)), GenerationListener.NONE).newText();

@@ -24,6 +24,14 @@ public interface DecoderNetwork {
      */
     NDArray hidden(NDManager work, long[] ids, KvCache cache);
 
+    /**
+     * One decode step of several sequences: row b's token follows {@code caches[b]}'s past and its
+     * keys and values are appended there.
+     *
+     * @return the final-normed hidden states {@code [B, 1, H]}
+     */
+    NDArray hiddenStep(NDManager work, long[] tokens, KvCache[] caches);
+
     /** Hidden states {@code [..., H]} to logits {@code [..., V]}. */
     NDArray lmHead(NDArray hidden);
 }

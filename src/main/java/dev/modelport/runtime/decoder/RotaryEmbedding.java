@@ -103,25 +103,40 @@ public final class RotaryEmbedding {
     /** {cos, sin}, each {@code [T, dim]}, for positions start..start+T-1. */
     public NDArray[] cosSin(NDManager work, int start, int t) {
         float[] inv = invFreq(start + t - 1);
-        int half = dim / 2;
         float[] cos = new float[t * dim];
         float[] sin = new float[t * dim];
         for (int p = 0; p < t; p++) {
-            for (int i = 0; i < half; i++) {
-                // float32 product as in transformers: position * inv_freq in float32, then cos/sin
-                float angle = (float) (start + p) * inv[i];
-                float c = (float) Math.cos(angle);
-                float s = (float) Math.sin(angle);
-                cos[p * dim + i] = c;
-                cos[p * dim + i + half] = c;
-                sin[p * dim + i] = s;
-                sin[p * dim + i + half] = s;
-            }
+            fill(cos, sin, p, start + p, inv);
         }
         return new NDArray[] {work.create(cos, new Shape(t, dim)), work.create(sin, new Shape(t, dim))};
     }
 
-    /** {@code x * cos + rotate_half(x) * sin} for x {@code [1, heads, T, dim]}. */
+    /** {cos, sin}, each {@code [B, 1, 1, dim]}: row b at position {@code positions[b]}, for one decode step of B sequences. */
+    public NDArray[] cosSinRows(NDManager work, int[] positions) {
+        int b = positions.length;
+        float[] cos = new float[b * dim];
+        float[] sin = new float[b * dim];
+        for (int r = 0; r < b; r++) {
+            fill(cos, sin, r, positions[r], invFreq(positions[r]));
+        }
+        return new NDArray[] {work.create(cos, new Shape(b, 1, 1, dim)), work.create(sin, new Shape(b, 1, 1, dim))};
+    }
+
+    private void fill(float[] cos, float[] sin, int row, int position, float[] inv) {
+        int half = dim / 2;
+        for (int i = 0; i < half; i++) {
+            // float32 product as in transformers: position * inv_freq in float32, then cos/sin
+            float angle = (float) position * inv[i];
+            float c = (float) Math.cos(angle);
+            float s = (float) Math.sin(angle);
+            cos[row * dim + i] = c;
+            cos[row * dim + i + half] = c;
+            sin[row * dim + i] = s;
+            sin[row * dim + i + half] = s;
+        }
+    }
+
+    /** {@code x * cos + rotate_half(x) * sin} for x {@code [B, heads, T, dim]}. */
     public static NDArray apply(NDArray x, NDArray cos, NDArray sin) {
         NDList halves = x.split(2, x.getShape().dimension() - 1);
         NDArray rotated = NDArrays.concat(new NDList(halves.get(1).neg(), halves.get(0)), x.getShape().dimension() - 1);

@@ -28,15 +28,16 @@ record Gpt2Block(int index, LayerNorm ln1, Linear cAttn, Linear attnProj, LayerN
         return new Linear(w.get("weight", in, out).transpose(), w.get("bias", out));
     }
 
-    NDArray forward(NDManager work, NDArray x, KvCache cache) {
+    NDArray forward(NDManager work, NDArray x, KvCache[] caches) {
+        long b = x.getShape().get(0);
         long t = x.getShape().get(1);
         long heads = c.heads();
         long d = c.hidden() / heads;
-        // [1,T,3H] -> [3,1,heads,T,d]
-        NDArray qkv = cAttn.forward(ln1.forward(x)).reshape(1, t, 3, heads, d).transpose(2, 0, 3, 1, 4);
+        // [B,T,3H] -> [3,B,heads,T,d]
+        NDArray qkv = cAttn.forward(ln1.forward(x)).reshape(b, t, 3, heads, d).transpose(2, 0, 3, 1, 4);
         double scale = 1.0 / Math.sqrt(d) / (c.scaleByLayer() ? index + 1 : 1);
         NDArray q = qkv.get(0).mul(scale);
-        NDArray context = CausalAttention.forward(work, q, qkv.get(1), qkv.get(2), cache, index);
+        NDArray context = CausalAttention.attend(work, q, qkv.get(1), qkv.get(2), caches, index);
         NDArray h = attnProj.forward(context).addi(x);
         NDArray ff = mlpProj.forward(c.act().apply(cFc.forward(ln2.forward(h))));
         return ff.addi(h);

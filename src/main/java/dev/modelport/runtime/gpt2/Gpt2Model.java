@@ -66,19 +66,39 @@ public final class Gpt2Model implements DecoderNetwork {
     @Override
     public NDArray hidden(NDManager work, long[] ids, KvCache cache) {
         int past = cache == null ? 0 : cache.length();
-        if (past + ids.length > c.positions()) {
-            throw new ModelportException(ErrorCode.INPUT_TOO_LARGE,
-                    "the sequence would have " + (past + ids.length) + " tokens; the model accepts " + c.positions());
-        }
-        long[][] positions = new long[1][ids.length];
+        long[] positions = new long[ids.length];
         for (int i = 0; i < ids.length; i++) {
-            positions[0][i] = past + i;
+            positions[i] = past + i;
         }
-        NDArray x = wte.forward(Inputs.ids(work, new long[][] {ids}, c.vocabSize(), "token id"))
+        return run(work, new long[][] {ids}, new long[][] {positions}, cache == null ? null : new KvCache[] {cache});
+    }
+
+    @Override
+    public NDArray hiddenStep(NDManager work, long[] tokens, KvCache[] caches) {
+        long[][] ids = new long[tokens.length][1];
+        long[][] positions = new long[tokens.length][1];
+        for (int i = 0; i < tokens.length; i++) {
+            ids[i][0] = tokens[i];
+            positions[i][0] = caches[i].length();
+        }
+        return run(work, ids, positions, caches);
+    }
+
+    private NDArray run(NDManager work, long[][] ids, long[][] positions, KvCache[] caches) {
+        int t = ids[0].length;
+        for (long[] row : positions) {
+            if (row[t - 1] >= c.positions()) {
+                throw new ModelportException(ErrorCode.INPUT_TOO_LARGE,
+                        "the sequence would have " + (row[t - 1] + 1) + " tokens; the model accepts " + c.positions());
+            }
+        }
+        NDArray x = wte.forward(Inputs.ids(work, ids, c.vocabSize(), "token id"))
                 .addi(wpe.forward(Inputs.ids(work, positions, c.positions(), "position")));
-        NDArray h = Encoder.run(work, x, blocks, (block, in) -> block.forward(in.getManager(), in, cache));
-        if (cache != null) {
-            cache.advance(ids.length);
+        NDArray h = Encoder.run(work, x, blocks, (block, in) -> block.forward(in.getManager(), in, caches));
+        if (caches != null) {
+            for (KvCache cache : caches) {
+                cache.advance(t);
+            }
         }
         return lnF.forward(h);
     }

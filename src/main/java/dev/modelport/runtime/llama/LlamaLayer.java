@@ -30,13 +30,14 @@ record LlamaLayer(int index, RmsNorm inputNorm, Linear q, Linear k, Linear v, Li
         return bias ? Linear.load(w, in, out) : new Linear(w.get("weight", out, in), null);
     }
 
-    NDArray forward(NDManager work, NDArray x, NDArray cos, NDArray sin, KvCache cache) {
+    NDArray forward(NDManager work, NDArray x, NDArray cos, NDArray sin, KvCache[] caches) {
+        long b = x.getShape().get(0);
         long t = x.getShape().get(1);
         NDArray n = inputNorm.forward(x);
-        NDArray qs = RotaryEmbedding.apply(heads(q.forward(n), t, c.heads()), cos, sin).muli(1.0 / Math.sqrt(c.headDim()));
-        NDArray ks = RotaryEmbedding.apply(heads(k.forward(n), t, c.kvHeads()), cos, sin);
-        NDArray vs = heads(v.forward(n), t, c.kvHeads());
-        NDArray h = o.forward(CausalAttention.forward(work, qs, ks, vs, cache, index)).addi(x);
+        NDArray qs = RotaryEmbedding.apply(heads(q.forward(n), b, t, c.heads()), cos, sin).muli(1.0 / Math.sqrt(c.headDim()));
+        NDArray ks = RotaryEmbedding.apply(heads(k.forward(n), b, t, c.kvHeads()), cos, sin);
+        NDArray vs = heads(v.forward(n), b, t, c.kvHeads());
+        NDArray h = o.forward(CausalAttention.attend(work, qs, ks, vs, caches, index)).addi(x);
         NDArray m = postNorm.forward(h);
         NDArray g = gate.forward(m);
         // silu(g) = g * sigmoid(g)
@@ -44,7 +45,7 @@ record LlamaLayer(int index, RmsNorm inputNorm, Linear q, Linear k, Linear v, Li
         return down.forward(act).addi(h);
     }
 
-    private NDArray heads(NDArray x, long t, int count) {
-        return x.reshape(1, t, count, c.headDim()).transpose(0, 2, 1, 3);
+    private NDArray heads(NDArray x, long b, long t, int count) {
+        return x.reshape(b, t, count, c.headDim()).transpose(0, 2, 1, 3);
     }
 }

@@ -71,17 +71,39 @@ public final class LlamaModel implements DecoderNetwork {
     @Override
     public NDArray hidden(NDManager work, long[] ids, KvCache cache) {
         int past = cache == null ? 0 : cache.length();
-        if (past + ids.length > c.contextLength()) {
-            throw new ModelportException(ErrorCode.INPUT_TOO_LARGE,
-                    "the sequence would have " + (past + ids.length) + " tokens; the model accepts " + c.contextLength());
-        }
-        NDArray x = embed.forward(Inputs.ids(work, new long[][] {ids}, c.vocabSize(), "token id"));
+        checkLength(past + ids.length);
         NDArray[] cs = rope.cosSin(work, past, ids.length);
+        return run(work, new long[][] {ids}, cs, cache == null ? null : new KvCache[] {cache});
+    }
+
+    @Override
+    public NDArray hiddenStep(NDManager work, long[] tokens, KvCache[] caches) {
+        long[][] ids = new long[tokens.length][1];
+        int[] positions = new int[tokens.length];
+        for (int i = 0; i < tokens.length; i++) {
+            ids[i][0] = tokens[i];
+            positions[i] = caches[i].length();
+            checkLength(positions[i] + 1);
+        }
+        return run(work, ids, rope.cosSinRows(work, positions), caches);
+    }
+
+    private void checkLength(int length) {
+        if (length > c.contextLength()) {
+            throw new ModelportException(ErrorCode.INPUT_TOO_LARGE,
+                    "the sequence would have " + length + " tokens; the model accepts " + c.contextLength());
+        }
+    }
+
+    private NDArray run(NDManager work, long[][] ids, NDArray[] cs, KvCache[] caches) {
+        NDArray x = embed.forward(Inputs.ids(work, ids, c.vocabSize(), "token id"));
         NDArray cos = cs[0].toType(x.getDataType(), false);
         NDArray sin = cs[1].toType(x.getDataType(), false);
-        NDArray h = Encoder.run(work, x, layers, (layer, in) -> layer.forward(in.getManager(), in, cos, sin, cache));
-        if (cache != null) {
-            cache.advance(ids.length);
+        NDArray h = Encoder.run(work, x, layers, (layer, in) -> layer.forward(in.getManager(), in, cos, sin, caches));
+        if (caches != null) {
+            for (KvCache cache : caches) {
+                cache.advance(ids[0].length);
+            }
         }
         return norm.forward(h);
     }

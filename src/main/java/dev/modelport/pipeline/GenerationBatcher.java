@@ -26,6 +26,8 @@ final class GenerationBatcher {
     private final int maxRows;
     private final Semaphore turns = new Semaphore(1, true);
     private final ArrayDeque<Step> pending = new ArrayDeque<>();
+    /** Generations between their prefill and their end, each about to submit a decode step. */
+    private int active;
 
     private record Step(KvCache cache, long token, CompletableFuture<float[]> logits) {
     }
@@ -33,6 +35,26 @@ final class GenerationBatcher {
     GenerationBatcher(DecoderModel model, int maxRows) {
         this.model = model;
         this.maxRows = maxRows;
+    }
+
+    /**
+     * How long a turn waits for the steps of active generations that are still sampling or
+     * streaming their last token, so that a batch is not split into stragglers.
+     */
+    private static final long GATHER_NANOS = 2_000_000;
+
+    /** A generation starts decoding (after its prefill); pair with {@link #leave()}. */
+    void join() {
+        synchronized (pending) {
+            active++;
+        }
+    }
+
+    void leave() {
+        synchronized (pending) {
+            active--;
+            pending.notifyAll();
+        }
     }
 
     /** Runs a prompt (or a whole sequence, without cache) alone, in turn. */
@@ -50,6 +72,7 @@ final class GenerationBatcher {
         Step mine = new Step(cache, token, new CompletableFuture<>());
         synchronized (pending) {
             pending.add(mine);
+            pending.notifyAll();
         }
         // uninterruptible: once queued, a step may be run by another generation's turn, and the
         // cache must outlive it; the caller checks for interruption after the step
@@ -77,6 +100,16 @@ final class GenerationBatcher {
     private void runBatch() {
         List<Step> batch = new ArrayList<>();
         synchronized (pending) {
+            long deadline = System.nanoTime() + GATHER_NANOS;
+            long left;
+            while (pending.size() < Math.min(active, maxRows) && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    pending.wait(left / 1_000_000, (int) (left % 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // checked by the generation after its step
+                    break;
+                }
+            }
             while (!pending.isEmpty() && batch.size() < maxRows) {
                 batch.add(pending.poll());
             }

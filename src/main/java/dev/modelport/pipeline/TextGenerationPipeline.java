@@ -141,36 +141,45 @@ public final class TextGenerationPipeline implements Pipeline {
             KvCache cache = useCache ? model.newCache(manager) : null;
             float[] logits = batcher.prefill(() -> model.nextLogits(manager, cache, promptIds));
             checkInterrupted();
-            while (tokens.size() < budget) {
-                SamplingStrategy.Choice choice = sampler.next(logits, seen);
-                long id = choice.id();
-                boolean eos = params.eosTokenIds().contains(id);
-                boolean special = specialIds.contains(id);
-                String piece = eos ? "" : text.add(id);
-                GeneratedToken token = new GeneratedToken(id, piece, choice.logprob(), special);
-                if (eos) {
-                    finish = "eos_token";
-                } else if (text.stopped()) {
-                    finish = "stop_sequence";
+            if (useCache) {
+                batcher.join();
+            }
+            try {
+                while (tokens.size() < budget) {
+                    SamplingStrategy.Choice choice = sampler.next(logits, seen);
+                    long id = choice.id();
+                    boolean eos = params.eosTokenIds().contains(id);
+                    boolean special = specialIds.contains(id);
+                    String piece = eos ? "" : text.add(id);
+                    GeneratedToken token = new GeneratedToken(id, piece, choice.logprob(), special);
+                    if (eos) {
+                        finish = "eos_token";
+                    } else if (text.stopped()) {
+                        finish = "stop_sequence";
+                    }
+                    boolean last = eos || text.stopped() || tokens.size() + 1 == budget;
+                    if (last) {
+                        token = new GeneratedToken(id, piece + text.finish(), choice.logprob(), special);
+                    }
+                    tokens.add(token);
+                    if (!listener.onToken(token, last ? finish : null)) {
+                        finish = "cancelled";
+                        break;
+                    }
+                    if (last) {
+                        break;
+                    }
+                    seen.add(id);
+                    sequence = java.util.Arrays.copyOf(sequence, sequence.length + 1);
+                    sequence[sequence.length - 1] = id;
+                    long[] all = sequence;
+                    logits = useCache ? batcher.step(cache, id) : batcher.prefill(() -> model.nextLogits(manager, null, all));
+                    checkInterrupted();
                 }
-                boolean last = eos || text.stopped() || tokens.size() + 1 == budget;
-                if (last) {
-                    token = new GeneratedToken(id, piece + text.finish(), choice.logprob(), special);
+            } finally {
+                if (useCache) {
+                    batcher.leave();
                 }
-                tokens.add(token);
-                if (!listener.onToken(token, last ? finish : null)) {
-                    finish = "cancelled";
-                    break;
-                }
-                if (last) {
-                    break;
-                }
-                seen.add(id);
-                sequence = java.util.Arrays.copyOf(sequence, sequence.length + 1);
-                sequence[sequence.length - 1] = id;
-                long[] all = sequence;
-                logits = useCache ? batcher.step(cache, id) : batcher.prefill(() -> model.nextLogits(manager, null, all));
-                checkInterrupted();
             }
         }
         String generated = text.text();

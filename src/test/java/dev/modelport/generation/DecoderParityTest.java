@@ -69,6 +69,35 @@ class DecoderParityTest {
     }
 
     @Test
+    void llama3RopeScaling() throws Exception {
+        // head dim 8: wavelengths 6, 63, 628 and 6283; with original length 64 the last two are
+        // past the low-frequency bound (divided by the factor) and the second is in the smoothed band
+        ObjectNode scaling = JSON.createObjectNode().put("rope_type", "llama3").put("factor", 8.0)
+                .put("low_freq_factor", 1.0).put("high_freq_factor", 4.0).put("original_max_position_embeddings", 64);
+        Checkpoint ck = TinyDecoders.llama(tmp.resolve("llama3"), Family.LLAMA, 2, 32, 4, 2, 48, false, scaling, 1, 8);
+        check(ck, ReferenceDecoder::llama, tokenize(ck, "the model once upon a time lived with a cat"));
+    }
+
+    @Test
+    void dynamicRopeScalingPastTheOriginalLength() throws Exception {
+        ObjectNode scaling = JSON.createObjectNode().put("type", "dynamic").put("factor", 2.0)
+                .put("original_max_position_embeddings", 8);
+        Checkpoint ck = TinyDecoders.llama(tmp.resolve("dynamic"), Family.LLAMA, 2, 32, 4, 2, 48, false, scaling, 1, 9);
+        long[] ids = tokenize(ck, "the cat and the dog and the model and the token");
+        assertTrue(ids.length > 8, "longer than the original length");
+        float[][] expected = ReferenceDecoder.llama(ck, ids);
+        ModelSpec spec = RUNTIME.inspect(ck.dir().resolve("config.json"));
+        try (DecoderModel model = (DecoderModel) RUNTIME.load(ck.dir(), spec, new LoadOptions("cpu", "float32"));
+                NDManager manager = model.newManager()) {
+            assertEquals(256, model.contextLength(), "dynamic scaling runs to factor times max_position_embeddings");
+            NDArray all = model.logits(manager, ids);
+            for (int i = 0; i < ids.length; i++) {
+                assertClose(expected[i], all.get(i).toFloatArray(), "dynamic, position " + i);
+            }
+        }
+    }
+
+    @Test
     void batchedDecodeStepsOfSequencesOfDifferentLengths() throws Exception {
         Checkpoint gpt2 = TinyDecoders.gpt2(tmp.resolve("gpt2-rows"), 2, 32, 4, 64, 6, false);
         checkRows(gpt2, ReferenceDecoder::gpt2, List.of(tokenize(gpt2, "Hi"), tokenize(gpt2, "A somewhat longer prompt here"),

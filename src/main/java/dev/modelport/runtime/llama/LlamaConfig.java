@@ -14,8 +14,9 @@ import dev.modelport.config.ModelportException;
  * LlamaConfig / Qwen2Config / MistralConfig fields the forward pass needs.
  *
  * @param qkvBias q/k/v projections carry biases (Qwen2 always; Llama when attention_bias)
- * @param contextLength max_position_embeddings, capped at Mistral's sliding_window so that a
- *     sequence never outgrows the window and full causal attention stays exact
+ * @param contextLength max_position_embeddings (times the factor of dynamic rope scaling), capped
+ *     at Mistral's sliding_window so that a sequence never outgrows the window and full causal
+ *     attention stays exact
  */
 public record LlamaConfig(int vocabSize, int hidden, int intermediate, int layers, int heads, int kvHeads, int headDim,
         double eps, boolean qkvBias, boolean tied, int contextLength) {
@@ -34,6 +35,11 @@ public record LlamaConfig(int vocabSize, int hidden, int intermediate, int layer
                     "config.json: num_attention_heads " + heads + " is not a multiple of num_key_value_heads " + kvHeads);
         }
         int context = intOr(c, "max_position_embeddings", 2048);
+        JsonNode scaling = c.path("rope_scaling");
+        if ("dynamic".equals(scaling.path("rope_type").asText(scaling.path("type").asText("")))) {
+            // dynamic NTK scaling exists to run past the trained length, up to factor times it
+            context = (int) (context * scaling.path("factor").asDouble(1.0));
+        }
         JsonNode window = c.get("sliding_window");
         boolean windowed = window != null && window.canConvertToInt() && (!qwen2 || boolOr(c, "use_sliding_window", false));
         if (windowed) {

@@ -73,7 +73,7 @@ public final class ReferenceDecoder {
         for (int i = 0; i < t; i++) {
             System.arraycopy(embed, (int) ids[i] * h, x[i], 0, h);
         }
-        double[] inv = invFreq(c, d);
+        double[] inv = invFreq(c, d, t);
         for (int l = 0; l < layers; l++) {
             String k = "model.layers." + l + ".";
             float[][] n = rms(x, ck.w(k + "input_layernorm.weight"), eps);
@@ -100,14 +100,36 @@ public final class ReferenceDecoder {
         return linear(n, head, null, vocab);
     }
 
-    /** Default and linear rope only: the runtime's other scalings are checked separately. */
-    private static double[] invFreq(JsonNode c, int d) {
+    /**
+     * Rotary inverse frequencies for a pass over {@code seqLen} positions, from transformers'
+     * rope initialisation functions: default, linear (positions / factor), dynamic (NTK base grown
+     * when seqLen exceeds the original length) and llama3 (low frequencies / factor, smoothed band).
+     */
+    private static double[] invFreq(JsonNode c, int d, int seqLen) {
         double theta = c.path("rope_theta").asDouble(10000);
-        double factor = c.path("rope_scaling").path("type").asText("").equals("linear")
-                ? c.path("rope_scaling").path("factor").asDouble() : 1;
+        JsonNode scaling = c.path("rope_scaling");
+        String type = scaling.path("rope_type").asText(scaling.path("type").asText("default"));
+        double factor = scaling.path("factor").asDouble(1);
+        int original = scaling.path("original_max_position_embeddings").asInt(c.path("max_position_embeddings").asInt());
+        if (type.equals("dynamic") && seqLen > original) {
+            theta = theta * Math.pow(factor * seqLen / original - (factor - 1), (double) d / (d - 2));
+        }
         double[] inv = new double[d / 2];
         for (int i = 0; i < inv.length; i++) {
-            inv[i] = 1 / Math.pow(theta, 2.0 * i / d) / factor;
+            inv[i] = 1 / Math.pow(theta, 2.0 * i / d);
+            if (type.equals("linear")) {
+                inv[i] /= factor;
+            } else if (type.equals("llama3")) {
+                double low = scaling.path("low_freq_factor").asDouble();
+                double high = scaling.path("high_freq_factor").asDouble();
+                double wavelen = 2 * Math.PI / inv[i];
+                if (wavelen > original / low) {
+                    inv[i] /= factor;
+                } else if (wavelen >= original / high) {
+                    double smooth = (original / wavelen - low) / (high - low);
+                    inv[i] = (1 - smooth) * inv[i] / factor + smooth * inv[i];
+                }
+            }
         }
         return inv;
     }

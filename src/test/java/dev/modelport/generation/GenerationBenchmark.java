@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Decoding speed of a random GPT-2-small-shaped checkpoint (12 layers, 768 wide, 12 heads, the real
  * 50257-token vocabulary), 128 new tokens greedy after a 16-token prompt: with the KV cache vs
- * recomputing the whole sequence each step, time to first token, and 8 concurrent streams vs one.
+ * recomputing the whole sequence each step (after a short and a ~200-token prompt), time to first
+ * token, the runtime's cost of a decode step of 1 and 8 sequences, and 8 concurrent streams vs one.
  * A command, not a test: {@code scripts/bench.sh generate}.
  */
 @Tag("benchmark")
@@ -55,21 +56,27 @@ class GenerationBenchmark {
             int promptTokens = p.checkPrompt(PROMPT, true);
             System.out.printf("GPT-2-small-shaped (124M params, float32), prompt %d tokens, %d new tokens, intra-op threads %d, %d cores%n",
                     promptTokens, NEW_TOKENS, JniUtils.getNumThreads(), Runtime.getRuntime().availableProcessors());
-            run(p, greedy, true); // warm-up
-            Run cached = run(p, greedy, true);
-            Run recomputed = run(p, greedy, false);
-            System.out.println("| mode | tokens/s | time to first token | total |");
-            System.out.println("|---|---|---|---|");
-            row("KV cache", cached);
-            row("recompute whole sequence", recomputed);
-            System.out.printf("KV cache speed-up: %.1fx%n", cached.tokensPerSecond() / recomputed.tokensPerSecond());
+            run(p, PROMPT, greedy, true); // warm-up
+            String longPrompt = String.join(" ", java.util.Collections.nCopies(13, PROMPT));
+            System.out.println("| prompt | mode | tokens/s | time to first token | total |");
+            System.out.println("|---|---|---|---|---|");
+            for (String prompt : List.of(PROMPT, longPrompt)) {
+                Run cached = run(p, prompt, greedy, true);
+                Run recomputed = run(p, prompt, greedy, false);
+                int tokens = p.checkPrompt(prompt, true);
+                row(tokens, "KV cache", cached);
+                row(tokens, "recompute whole sequence", recomputed);
+                System.out.printf("| %d tokens | KV cache speed-up | %.1fx | | |%n", tokens,
+                        cached.tokensPerSecond() / recomputed.tokensPerSecond());
+            }
+            stepCost((dev.modelport.runtime.DecoderModel) model, p.checkPrompt(PROMPT, true));
 
             for (int streams : new int[] {1, 8}) {
                 ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
                 long start = System.nanoTime();
                 List<Future<Run>> futures = new ArrayList<>();
                 for (int i = 0; i < streams; i++) {
-                    futures.add(pool.submit(() -> run(p, greedy, true)));
+                    futures.add(pool.submit(() -> run(p, PROMPT, greedy, true)));
                 }
                 double worstFirst = 0;
                 for (Future<Run> f : futures) {
@@ -89,10 +96,36 @@ class GenerationBenchmark {
         }
     }
 
-    private static Run run(TextGenerationPipeline p, GenerationParams params, boolean cache) {
+    /** The cost of one decode step of 1 and of 8 sequences, the runtime alone (no sampling, no queue). */
+    private static void stepCost(dev.modelport.runtime.DecoderModel model, int promptTokens) {
+        long[] prompt = new long[promptTokens];
+        for (int i = 0; i < promptTokens; i++) {
+            prompt[i] = 464 + i;
+        }
+        for (int rows : new int[] {1, 8}) {
+            try (ai.djl.ndarray.NDManager manager = model.newManager()) {
+                dev.modelport.runtime.decoder.KvCache[] caches = new dev.modelport.runtime.decoder.KvCache[rows];
+                long[] tokens = new long[rows];
+                for (int i = 0; i < rows; i++) {
+                    caches[i] = model.newCache(manager);
+                    model.nextLogits(manager, caches[i], prompt);
+                    tokens[i] = 262;
+                }
+                model.nextLogitsRows(caches, tokens);
+                long start = System.nanoTime();
+                int steps = 20;
+                for (int s = 0; s < steps; s++) {
+                    model.nextLogitsRows(caches, tokens);
+                }
+                System.out.printf("decode step of %d sequence(s): %.1f ms%n", rows, (System.nanoTime() - start) / 1e6 / steps);
+            }
+        }
+    }
+
+    private static Run run(TextGenerationPipeline p, String prompt, GenerationParams params, boolean cache) {
         long start = System.nanoTime();
         long[] first = {0};
-        GenerationResult r = p.generate(PROMPT, params, (token, finish) -> {
+        GenerationResult r = p.generate(prompt, params, (token, finish) -> {
             if (first[0] == 0) {
                 first[0] = System.nanoTime();
             }
@@ -102,7 +135,8 @@ class GenerationBenchmark {
         return new Run((System.nanoTime() - start) / 1e9, (first[0] - start) / 1e9, r.generatedTokens());
     }
 
-    private static void row(String mode, Run r) {
-        System.out.printf("| %s | %.1f | %.0f ms | %.2f s |%n", mode, r.tokensPerSecond(), r.firstTokenSeconds() * 1000, r.seconds());
+    private static void row(int promptTokens, String mode, Run r) {
+        System.out.printf("| %d tokens | %s | %.1f | %.0f ms | %.2f s |%n", promptTokens, mode, r.tokensPerSecond(),
+                r.firstTokenSeconds() * 1000, r.seconds());
     }
 }

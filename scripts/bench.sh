@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one benchmark (tests tagged "benchmark", excluded from scripts/test.sh) and prints its table.
-#   scripts/bench.sh download | minilm | load
+#   scripts/bench.sh download | minilm | load | generate
 # load: BENCH_SECONDS=30 scripts/bench.sh load   sets the seconds per level (default 10)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,7 @@ case "${1:-}" in
   download) test=DownloadBenchmark ;;
   minilm) test=MiniLmBenchmark ;;
   load) test=ServingLoadBenchmark ;;
-  *) echo "usage: scripts/bench.sh download|minilm|load" >&2; exit 2 ;;
+  generate) test=GenerationBenchmark ;;
+  *) echo "usage: scripts/bench.sh download|minilm|load|generate" >&2; exit 2 ;;
 esac
 exec ./mvnw -B -q test -Dquarkus.quinoa=false -DexcludedTestGroups=none -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false

@@ -25,7 +25,8 @@ public class ApiRoutes {
     void install(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).handler(this::limitBody);
         router.route("/api/*").last().handler(ctx -> send(ctx, ErrorCode.NOT_FOUND, "No such route: " + ctx.request().path()));
-        router.route("/v1/*").last().handler(ctx -> send(ctx, ErrorCode.NOT_FOUND, "No such route: " + ctx.request().path()));
+        router.route("/v1/*").last().handler(ctx -> write(ctx, ErrorCode.NOT_FOUND,
+                OpenAiError.of(ErrorCode.NOT_FOUND, "No such route: " + ctx.request().path())));
     }
 
     private void limitBody(RoutingContext ctx) {
@@ -47,9 +48,13 @@ public class ApiRoutes {
     }
 
     private void send(RoutingContext ctx, ErrorCode code, String message) {
+        write(ctx, code, ErrorBody.of(code, message));
+    }
+
+    private void write(RoutingContext ctx, ErrorCode code, Object body) {
         try {
             ctx.response().setStatusCode(code.category().httpStatus()).putHeader("Content-Type", "application/json")
-                    .end(json.writeValueAsString(ErrorBody.of(code, message)));
+                    .end(json.writeValueAsString(body));
         } catch (Exception e) {
             ctx.fail(e);
         }

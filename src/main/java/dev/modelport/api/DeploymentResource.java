@@ -42,6 +42,8 @@ public class DeploymentResource {
     ModelServer server;
     @Inject
     ModelportConfig config;
+    @Inject
+    GenerationTargets generation;
 
     @POST
     @Path("/deploy")
@@ -90,8 +92,9 @@ public class DeploymentResource {
     @POST
     @Path("/deployments/{id}/inference")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Produces({MediaType.APPLICATION_JSON, "text/event-stream"})
     @RunOnVirtualThread
-    public InferenceResponse infer(@PathParam("id") String id, JsonNode body) {
+    public Response infer(@PathParam("id") String id, JsonNode body) {
         Deployment d = find(id);
         InferenceInput input = InferenceInput.parse(body);
         DeploymentSnapshot s = d.snapshot();
@@ -99,7 +102,10 @@ public class DeploymentResource {
                 .orElseThrow(() -> new ModelportException(ErrorCode.DEPLOYMENT_NOT_READY, "Deployment '" + id + "' is "
                         + s.status().wireName() + " (" + Math.round(s.progress()) + "%), not ready for inference"));
         input.checkLimits(config.limits().maxInputsPerRequest(), config.limits().maxInputChars());
-        return InferenceResponse.of(id, model.infer(input));
+        if (GenerationEvents.wantsStream(body)) {
+            return GenerationEvents.stream(generation.require(id), input);
+        }
+        return Response.ok(InferenceResponse.of(id, model.infer(input))).type(MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     private Deployment find(String id) {

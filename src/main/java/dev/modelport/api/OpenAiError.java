@@ -17,9 +17,13 @@ public record OpenAiError(Detail error) {
     public record Detail(String message, String type, String param, String code) {
     }
 
+    static OpenAiError of(ErrorCode code, String message) {
+        return new OpenAiError(new Detail(message, type(code), null, wireCode(code)));
+    }
+
     static Response response(ErrorCode code, String message) {
         Response.ResponseBuilder b = Response.status(code.category().httpStatus()).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(new OpenAiError(new Detail(message, type(code), null, wireCode(code))));
+                .entity(of(code, message));
         if (code == ErrorCode.QUEUE_FULL) {
             b.header("Retry-After", "1");
         }

@@ -46,6 +46,18 @@ final class Params {
         return value.asInt();
     }
 
+    /** A JSON number, or the default when absent or null. */
+    double number(String name, double defaultValue) {
+        if (!has(name) || node.get(name).isNull()) {
+            return defaultValue;
+        }
+        JsonNode value = node.get(name);
+        if (!value.isNumber()) {
+            throw invalid("'" + name + "' must be a number, got " + value);
+        }
+        return value.asDouble();
+    }
+
     boolean bool(String name, boolean defaultValue) {
         if (!has(name) || node.get(name).isNull()) {
             return defaultValue;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
+import dev.modelport.runtime.DecoderModel;
 import dev.modelport.runtime.LoadedModel;
 import dev.modelport.runtime.ModelSpec;
 
@@ -21,6 +22,9 @@ public final class TaskPipelineFactory implements PipelineFactory {
     public Pipeline create(LoadedModel model, Path snapshotDir, Task task) {
         TaskResolver.check(model.spec(), task);
         SnapshotFiles files = SnapshotFiles.read(snapshotDir, model.spec().config());
+        if (task == Task.TEXT_GENERATION) {
+            return textGeneration(model, files);
+        }
         Vocabulary vocabulary = Vocabulary.of(files);
         TextEncoder encoder = TextEncoder.forTexts(files, TokenLimits.maxLength(files));
         Pipeline pipeline = null;
@@ -33,8 +37,7 @@ public final class TaskPipelineFactory implements PipelineFactory {
                 case QUESTION_ANSWERING -> new QuestionAnsweringPipeline(context);
                 case FEATURE_EXTRACTION -> new FeatureExtractionPipeline(context);
                 case SENTENCE_SIMILARITY -> new SentenceSimilarityPipeline(context);
-                case TEXT_GENERATION -> throw new ModelportException(ErrorCode.UNSUPPORTED_TASK,
-                        "text generation arrives with the decoder runtime");
+                case TEXT_GENERATION -> throw new IllegalStateException("built by textGeneration");
             };
             pipeline.run(warmUpInput(pipeline), null);
             return pipeline;
@@ -44,6 +47,24 @@ public final class TaskPipelineFactory implements PipelineFactory {
             } else {
                 encoder.close();
             }
+            if (e instanceof ModelportException) {
+                throw e;
+            }
+            throw new ModelportException(ErrorCode.LOAD_FAILED, "The warm-up inference failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static Pipeline textGeneration(LoadedModel model, SnapshotFiles files) {
+        if (!(model instanceof DecoderModel decoder)) {
+            throw new ModelportException(ErrorCode.UNSUPPORTED_TASK,
+                    model.spec().architecture() + " is not loaded as a decoder; text-generation needs a causal language model");
+        }
+        TextGenerationPipeline pipeline = TextGenerationPipeline.create(decoder, files);
+        try {
+            pipeline.run(TextNode.valueOf("Modelport warms up"), Json.object().put("max_new_tokens", 2));
+            return pipeline;
+        } catch (RuntimeException e) {
+            pipeline.close();
             if (e instanceof ModelportException) {
                 throw e;
             }

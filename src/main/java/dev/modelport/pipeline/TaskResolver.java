@@ -13,17 +13,14 @@ import java.util.stream.Collectors;
 /**
  * Which tasks a head can serve, and which one a deployment gets: the requested task if the head
  * serves it, else the hub's pipeline_tag if the head serves that, else the head's own task. Every
- * encoder can also serve feature-extraction and sentence-similarity from its hidden states.
+ * encoder can also serve feature-extraction and sentence-similarity from its hidden states; a causal
+ * language model serves text-generation only.
  */
 final class TaskResolver {
     private TaskResolver() {
     }
 
     static Task resolve(ModelSpec spec, String pipelineTag, String requestedTask) {
-        if (spec.head() == Head.CAUSAL_LM) {
-            throw new ModelportException(ErrorCode.UNSUPPORTED_TASK, spec.architecture()
-                    + " is a text-generation model; text generation arrives with the decoder runtime");
-        }
         Set<Task> servable = servable(spec.head());
         if (requestedTask != null && !requestedTask.isBlank()) {
             Optional<Task> requested = Task.fromWire(requestedTask.trim());
@@ -43,7 +40,7 @@ final class TaskResolver {
 
     /** Checks a task handed to the factory directly (e.g. from a restored deployment). */
     static void check(ModelSpec spec, Task task) {
-        if (spec.head() == Head.CAUSAL_LM || !servable(spec.head()).contains(task)) {
+        if (!servable(spec.head()).contains(task)) {
             throw unsupported(spec, "task '" + task.wireName() + "'");
         }
     }
@@ -56,7 +53,8 @@ final class TaskResolver {
             case TOKEN_CLASSIFICATION -> tasks.add(Task.TOKEN_CLASSIFICATION);
             case MASKED_LM -> tasks.add(Task.FILL_MASK);
             case QUESTION_ANSWERING -> tasks.add(Task.QUESTION_ANSWERING);
-            case BASE, CAUSAL_LM -> {
+            case CAUSAL_LM -> tasks.add(Task.TEXT_GENERATION);
+            case BASE -> {
             }
         }
         if (head != Head.CAUSAL_LM) {
@@ -69,7 +67,7 @@ final class TaskResolver {
     private static ModelportException unsupported(ModelSpec spec, String what) {
         String tasks = servable(spec.head()).stream().map(Task::wireName).collect(Collectors.joining(", "));
         String message = spec.architecture() + " cannot serve " + what + "; it can serve: "
-                + (tasks.isEmpty() ? "none yet (text generation arrives with the decoder runtime)" : tasks);
+                + tasks;
         return new ModelportException(ErrorCode.UNSUPPORTED_TASK, message);
     }
 }

@@ -1,6 +1,7 @@
 package dev.modelport.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelport.runtime.decoder.DecoderArchitecture;
 import dev.modelport.runtime.nn.EncoderNetwork;
 import dev.modelport.runtime.nn.Weights;
 import java.util.Set;
@@ -13,7 +14,22 @@ import java.util.Set;
  *
  * @param modelTypes the config {@code model_type} values this architecture accepts
  */
-public record Architecture(String name, Set<String> modelTypes, Head head, Checker checker, Loader loader) {
+public record Architecture(String name, Set<String> modelTypes, Head head, Checker checker, Loader loader,
+        DecoderArchitecture decoder) {
+
+    /** An encoder architecture. */
+    public Architecture(String name, Set<String> modelTypes, Head head, Checker checker, Loader loader) {
+        this(name, modelTypes, head, checker, loader, null);
+    }
+
+    /** A causal language model: no encoder loader, a decoder one. */
+    public static Architecture decoder(String name, Set<String> modelTypes, Checker checker, DecoderArchitecture loader) {
+        return new Architecture(name, modelTypes, Head.CAUSAL_LM, checker, null, loader);
+    }
+
+    public boolean isDecoder() {
+        return decoder != null;
+    }
 
     /** Reads the config as the loader will and throws for one it cannot run; touches no weights. */
     @FunctionalInterface

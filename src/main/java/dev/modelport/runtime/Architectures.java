@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 public final class Architectures {
 
     private static final Map<String, Architecture> BY_NAME = Stream
-            .of(BertFamily.architectures(), DistilBertFamily.architectures())
+            .of(BertFamily.architectures(), DistilBertFamily.architectures(), DecoderFamilies.architectures())
             .flatMap(List::stream)
             .collect(Collectors.toMap(Architecture::name, Function.identity(), (a, b) -> a, TreeMap::new));
 

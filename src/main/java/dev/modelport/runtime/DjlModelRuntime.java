@@ -97,6 +97,10 @@ public final class DjlModelRuntime implements ModelRuntime {
         weights.setName("weights:" + spec.architecture());
         try (SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.open(dir); TensorReader reader = new TensorReader()) {
             Weights root = Weights.of(checkpoint, reader, weights, dtype);
+            if (architecture.isDecoder()) {
+                return new CausalLmModel(spec, DeviceSelection.id(device), DeviceSelection.dtypeName(dtype), weights,
+                        architecture.decoder().load(root, spec.config()), root.loadedBytes());
+            }
             EncoderNetwork network = architecture.loader().load(root, spec.config());
             return new EncoderModel(spec, DeviceSelection.id(device), DeviceSelection.dtypeName(dtype), weights, network,
                     root.loadedBytes());

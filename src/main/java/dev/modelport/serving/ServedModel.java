@@ -75,6 +75,11 @@ public final class ServedModel {
         return task;
     }
 
+    /** The served pipeline, for routes that drive it themselves (token streaming). */
+    public Pipeline pipeline() {
+        return pipeline;
+    }
+
     /** Runs one request; throws QUEUE_FULL, INFERENCE_TIMEOUT or the pipeline's own errors. */
     public InferenceResult infer(InferenceInput input) {
         long start = System.nanoTime();

@@ -81,16 +81,16 @@ class ApiErrorsTest {
         failsWith("test-org/does-not-exist", "missing", "MODEL_NOT_FOUND");
         String gated = failsWith(TestHub.GATED, "gated", "GATED_MODEL").getString("error.message");
         assertTrue(gated.contains("HF_TOKEN"), gated);
-        JsonPath gpt2 = failsWith(TestHub.GPT2, "gpt2", "UNSUPPORTED_ARCHITECTURE");
-        assertTrue(gpt2.getString("error.message").contains("GPT2LMHeadModel"), gpt2.prettify());
-        assertEquals(10.0, gpt2.getDouble("progress"), "refused at validating, before any download");
+        JsonPath t5 = failsWith(TestHub.T5, "t5", "UNSUPPORTED_ARCHITECTURE");
+        assertTrue(t5.getString("error.message").contains("T5ForConditionalGeneration"), t5.prettify());
+        assertEquals(10.0, t5.getDouble("progress"), "refused at validating, before any download");
         assertTrue(failsWith(TestHub.PICKLE_ONLY, "pickle", "UNSUPPORTED_MODEL_FILES").getString("error.message")
                 .contains("safetensors"));
         failsWith(TestHub.NO_CONFIG, "no-config", "UNSUPPORTED_MODEL_FILES");
         deploy(Map.of("model_id", TestHub.SENTIMENT, "deployment_id", "bad-rev", "revision", "v9.9"));
         assertEquals("REVISION_NOT_FOUND", awaitEnded("bad-rev", Duration.ofSeconds(60)).getString("error.code"));
-        given().get("/api/v1/deployments").then().body("deployments.deployment_id", hasItem("gpt2"));
-        for (String id : new String[]{"missing", "gated", "gpt2", "pickle", "no-config", "bad-rev"}) {
+        given().get("/api/v1/deployments").then().body("deployments.deployment_id", hasItem("t5"));
+        for (String id : new String[]{"missing", "gated", "t5", "pickle", "no-config", "bad-rev"}) {
             undeploy(id);
         }
     }
@@ -133,8 +133,8 @@ class ApiErrorsTest {
                 .body("files.find { it.path == 'onnx/model.onnx' }.selected", equalTo(false))
                 .body("download_bytes", org.hamcrest.Matchers.greaterThan(0))
                 .body("available_tasks", hasItem("text-classification"));
-        given().get("/api/v1/models/" + TestHub.GPT2).then().statusCode(200).body("supported", equalTo(false))
-                .body("reason", containsString("GPT2LMHeadModel")).body("reason_code", equalTo("UNSUPPORTED_ARCHITECTURE"));
+        given().get("/api/v1/models/" + TestHub.T5).then().statusCode(200).body("supported", equalTo(false))
+                .body("reason", containsString("T5ForConditionalGeneration")).body("reason_code", equalTo("UNSUPPORTED_ARCHITECTURE"));
         given().get("/api/v1/models/test-org/does-not-exist").then().statusCode(404).body("error.code", equalTo("MODEL_NOT_FOUND"));
         given().get("/api/v1/models/" + TestHub.GATED).then().statusCode(403).body("error.code", equalTo("GATED_MODEL"));
         given().get("/api/v1/models/test-org/..").then().statusCode(org.hamcrest.Matchers.anyOf(equalTo(400), equalTo(404)));

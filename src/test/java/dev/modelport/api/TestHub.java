@@ -19,7 +19,7 @@ import java.util.Random;
 public class TestHub implements QuarkusTestResourceLifecycleManager {
     public static final String SENTIMENT = "test-org/tiny-bert-sentiment";
     public static final String NER = "test-org/tiny-bert-ner";
-    public static final String GPT2 = "test-org/tiny-gpt2";
+    public static final String T5 = "test-org/tiny-t5";
     public static final String PICKLE_ONLY = "test-org/pickle-only";
     public static final String GATED = "test-org/gated-bert";
     public static final String NO_CONFIG = "test-org/no-config";
@@ -40,11 +40,12 @@ public class TestHub implements QuarkusTestResourceLifecycleManager {
             TinyCheckpoints.bert(root.resolve(NER), Head.TOKEN_CLASSIFICATION);
             TinyCheckpoints.bert(root.resolve(GATED), Head.SEQUENCE_CLASSIFICATION);
             TinyCheckpoints.distilbert(root.resolve(TO_CANCEL), Head.SEQUENCE_CLASSIFICATION);
-            Path gpt2 = Files.createDirectories(root.resolve(GPT2));
-            Files.writeString(gpt2.resolve("config.json"), """
-                    {"architectures": ["GPT2LMHeadModel"], "model_type": "gpt2", "n_embd": 32, "n_layer": 2, "n_head": 4,
-                     "vocab_size": 100, "n_positions": 64}""");
-            write(gpt2.resolve("model.safetensors"), 4096);
+            // an architecture the runtime does not implement
+            Path t5 = Files.createDirectories(root.resolve(T5));
+            Files.writeString(t5.resolve("config.json"), """
+                    {"architectures": ["T5ForConditionalGeneration"], "model_type": "t5", "d_model": 32, "num_layers": 2,
+                     "num_heads": 4, "vocab_size": 100}""");
+            write(t5.resolve("model.safetensors"), 4096);
             Path pickle = Files.createDirectories(root.resolve(PICKLE_ONLY));
             Files.writeString(pickle.resolve("config.json"), """
                     {"architectures": ["BertForSequenceClassification"], "model_type": "bert"}""");

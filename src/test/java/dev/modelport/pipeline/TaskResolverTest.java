@@ -51,11 +51,13 @@ class TaskResolverTest {
     }
 
     @Test
-    void textGenerationWaitsForTheDecoderRuntime() {
-        ModelportException e = assertThrows(ModelportException.class,
-                () -> factory.resolveTask(new ModelSpec("GPT2LMHeadModel", "gpt2", Head.CAUSAL_LM, Json.object()), "text-generation", null));
+    void causalLanguageModelsServeTextGenerationOnly() {
+        ModelSpec gpt2 = new ModelSpec("GPT2LMHeadModel", "gpt2", Head.CAUSAL_LM, Json.object());
+        assertEquals(Task.TEXT_GENERATION, factory.resolveTask(gpt2, "text-generation", null));
+        assertEquals(Task.TEXT_GENERATION, factory.resolveTask(gpt2, null, null));
+        ModelportException e = assertThrows(ModelportException.class, () -> factory.resolveTask(gpt2, null, "feature-extraction"));
         assertEquals(ErrorCode.UNSUPPORTED_TASK, e.code());
-        assertTrue(e.getMessage().contains("decoder runtime"), e.getMessage());
+        assertTrue(e.getMessage().contains("it can serve: text-generation"), e.getMessage());
         assertEquals(ErrorCode.UNSUPPORTED_TASK, assertThrows(ModelportException.class,
                 () -> factory.resolveTask(spec("BertModel", Head.BASE), null, "text-generation")).code());
     }

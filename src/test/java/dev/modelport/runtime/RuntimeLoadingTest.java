@@ -132,12 +132,12 @@ class RuntimeLoadingTest {
     @Test
     void unsupportedArchitectureIsNamedWithTheSupportedOnes() throws Exception {
         Path config = dir.resolve("config.json");
-        Files.writeString(config, "{\"architectures\": [\"GPT2LMHeadModel\"], \"model_type\": \"gpt2\", \"n_embd\": 768}");
+        Files.writeString(config, "{\"architectures\": [\"T5ForConditionalGeneration\"], \"model_type\": \"t5\", \"d_model\": 768}");
         ModelportException e = assertThrows(ModelportException.class, () -> RUNTIME.inspect(config));
         assertEquals(ErrorCode.UNSUPPORTED_ARCHITECTURE, e.code());
-        assertTrue(e.getMessage().startsWith("architecture GPT2LMHeadModel is not supported"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("architecture T5ForConditionalGeneration is not supported"), e.getMessage());
         assertTrue(e.getMessage().contains("DistilBertForSequenceClassification")
-                && e.getMessage().contains("XLMRobertaForMaskedLM"), e.getMessage());
+                && e.getMessage().contains("XLMRobertaForMaskedLM") && e.getMessage().contains("GPT2LMHeadModel"), e.getMessage());
     }
 
     @Test

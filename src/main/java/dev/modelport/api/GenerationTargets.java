@@ -1,0 +1,39 @@
+package dev.modelport.api;
+
+import dev.modelport.config.ErrorCode;
+import dev.modelport.config.ModelportException;
+import dev.modelport.lifecycle.DeploymentRegistry;
+import dev.modelport.lifecycle.DeploymentSnapshot;
+import dev.modelport.lifecycle.DeploymentStatus;
+import dev.modelport.pipeline.TextGenerationPipeline;
+import dev.modelport.serving.ModelServer;
+import dev.modelport.serving.ServedModel;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** Finds the ready text-generation pipeline behind a deployment id, for the streaming and OpenAI routes. */
+@ApplicationScoped
+public class GenerationTargets {
+
+    @Inject
+    DeploymentRegistry registry;
+    @Inject
+    ModelServer server;
+
+    public TextGenerationPipeline require(String deploymentId) {
+        if (deploymentId == null || !RequestValidator.DEPLOYMENT_ID.matcher(deploymentId).matches()) {
+            throw new ModelportException(ErrorCode.DEPLOYMENT_NOT_FOUND,
+                    "No deployment with that id (\"model\" names a deployment id)");
+        }
+        DeploymentSnapshot s = registry.find(deploymentId).orElseThrow(() -> new ModelportException(
+                ErrorCode.DEPLOYMENT_NOT_FOUND, "No deployment '" + deploymentId + "'")).snapshot();
+        ServedModel served = server.find(deploymentId).filter(m -> s.status() == DeploymentStatus.COMPLETED)
+                .orElseThrow(() -> new ModelportException(ErrorCode.DEPLOYMENT_NOT_READY, "Deployment '" + deploymentId
+                        + "' is " + s.status().wireName() + ", not ready for inference"));
+        if (!(served.pipeline() instanceof TextGenerationPipeline generation)) {
+            throw new ModelportException(ErrorCode.UNSUPPORTED_TASK, "Deployment '" + deploymentId + "' serves "
+                    + served.task() + "; only text-generation deployments generate text");
+        }
+        return generation;
+    }
+}

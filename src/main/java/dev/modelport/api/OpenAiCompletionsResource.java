@@ -1,0 +1,87 @@
+package dev.modelport.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modelport.config.ModelportConfig;
+import dev.modelport.pipeline.GenerationListener;
+import dev.modelport.pipeline.GenerationParams;
+import dev.modelport.pipeline.GenerationResult;
+import dev.modelport.pipeline.TextGenerationPipeline;
+import io.smallrye.common.annotation.RunOnVirtualThread;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.UUID;
+
+/** OpenAI-compatible {@code POST /v1/completions}; {@code model} is the deployment id. */
+@Path("/v1/completions")
+public class OpenAiCompletionsResource {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    @Inject
+    GenerationTargets targets;
+    @Inject
+    ModelportConfig config;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces({MediaType.APPLICATION_JSON, "text/event-stream"})
+    @RunOnVirtualThread
+    public Response complete(JsonNode body) {
+        OpenAiRequest request = OpenAiRequest.read(body);
+        JsonNode promptNode = body.get("prompt");
+        if (promptNode == null || !promptNode.isTextual()) {
+            throw OpenAiRequest.invalid("\"prompt\" must be a string");
+        }
+        String prompt = promptNode.asText();
+        if (prompt.length() > config.limits().maxInputChars()) {
+            throw new dev.modelport.config.ModelportException(dev.modelport.config.ErrorCode.INPUT_TOO_LARGE,
+                    "The prompt has " + prompt.length() + " characters (limit MAX_INPUT_CHARS=" + config.limits().maxInputChars() + ")");
+        }
+        TextGenerationPipeline pipeline = targets.require(request.model());
+        GenerationParams params = pipeline.parameters(request.parameters());
+        int promptTokens = pipeline.checkPrompt(prompt, true);
+        String id = "cmpl-" + UUID.randomUUID().toString().replace("-", "");
+        long created = System.currentTimeMillis() / 1000;
+        if (!request.stream()) {
+            GenerationResult r = pipeline.generate(prompt, params, GenerationListener.NONE);
+            ObjectNode answer = head(id, created, request.model(), "text_completion");
+            choice(answer, r.newText(), OpenAiRequest.finishReason(r.finishReason()));
+            usage(answer, promptTokens, r.generatedTokens());
+            return Response.ok(answer).type(MediaType.APPLICATION_JSON_TYPE).build();
+        }
+        return SseStream.response(sse -> {
+            GenerationResult r = pipeline.generate(prompt, params, (token, finish) -> {
+                ObjectNode chunk = head(id, created, request.model(), "text_completion");
+                choice(chunk, token.text(), finish == null ? null : OpenAiRequest.finishReason(finish));
+                return sse.send(chunk);
+            });
+            if (!"cancelled".equals(r.finishReason())) {
+                sse.sendRaw("[DONE]");
+            }
+        });
+    }
+
+    static ObjectNode head(String id, long created, String model, String object) {
+        ObjectNode n = NODES.objectNode();
+        n.put("id", id).put("object", object).put("created", created).put("model", model);
+        return n;
+    }
+
+    private static void choice(ObjectNode answer, String text, String finish) {
+        ObjectNode c = answer.putArray("choices").addObject();
+        c.put("text", text).put("index", 0).putNull("logprobs");
+        c.put("finish_reason", finish);
+    }
+
+    static void usage(ObjectNode answer, int promptTokens, int completionTokens) {
+        answer.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)
+                .put("total_tokens", promptTokens + completionTokens);
+    }
+}

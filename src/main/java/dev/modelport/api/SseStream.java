@@ -1,0 +1,92 @@
+package dev.modelport.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelport.config.ErrorCode;
+import dev.modelport.config.ModelportException;
+import dev.modelport.serving.ErrorBody;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A Server-Sent Events answer written as events happen: one {@code data:} line per event, flushed
+ * at once. A failed write means the client went away; {@link #send} then answers false so the
+ * producer (a generation) stops. An error after the stream has started is sent as an
+ * {@code event: error} with the usual error body, since the status line is already gone.
+ */
+public final class SseStream {
+    private static final Logger LOG = Logger.getLogger(SseStream.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final OutputStream out;
+    private boolean open = true;
+
+    private SseStream(OutputStream out) {
+        this.out = out;
+    }
+
+    /** A 200 text/event-stream response whose body is written by {@code producer}. */
+    public static Response response(Producer producer) {
+        StreamingOutput body = out -> {
+            SseStream stream = new SseStream(out);
+            try {
+                producer.produce(stream);
+            } catch (ModelportException e) {
+                stream.error(e.code(), e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.error("streamed generation failed", e);
+                stream.error(ErrorCode.INTERNAL_ERROR, "Internal error; see logs/deployment.log");
+            }
+        };
+        return Response.ok(body).type("text/event-stream").header("Cache-Control", "no-cache")
+                .header("X-Accel-Buffering", "no").build();
+    }
+
+    /** Writes the events of one streamed answer. */
+    @FunctionalInterface
+    public interface Producer {
+        void produce(SseStream stream);
+    }
+
+    /** Sends one {@code data:} event holding {@code value} as JSON; false once the client is gone. */
+    public boolean send(Object value) {
+        try {
+            return write("data: " + JSON.writeValueAsString(value) + "\n\n");
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Sends a raw {@code data:} line, e.g. OpenAI's {@code [DONE]}. */
+    public boolean sendRaw(String data) {
+        return write("data: " + data + "\n\n");
+    }
+
+    private void error(ErrorCode code, String message) {
+        try {
+            write("event: error\ndata: " + JSON.writeValueAsString(ErrorBody.of(code, message)) + "\n\n");
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private boolean write(String event) {
+        if (!open) {
+            return false;
+        }
+        try {
+            out.write(event.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            return true;
+        } catch (IOException e) {
+            open = false;
+            return false;
+        }
+    }
+}

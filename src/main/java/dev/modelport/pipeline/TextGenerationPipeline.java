@@ -1,0 +1,210 @@
+package dev.modelport.pipeline;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.modelport.config.ErrorCode;
+import dev.modelport.config.ModelportException;
+import dev.modelport.runtime.DecoderModel;
+import dev.modelport.runtime.decoder.KvCache;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * text-generation: the prompt is run once into a per-generation key/value cache, then one token per
+ * step is chosen ({@link SamplingStrategy}), streamed to a {@link GenerationListener}, and fed back,
+ * until max_new_tokens, an eos token, a stop string, the context length, or the listener says stop.
+ * Concurrent generations share the device through {@link GenerationBatcher}: forward passes in
+ * fair turns, waiting decode steps batched together, so a long generation does not hold the device
+ * while a newer one waits for its first token. The cache lives in the
+ * generation's own manager and is freed when the generation ends, however it ends.
+ */
+public final class TextGenerationPipeline implements Pipeline {
+    /** The most decode steps run as one batch. */
+    private static final int MAX_BATCH_ROWS = 16;
+
+    private final DecoderModel model;
+    private final HuggingFaceTokenizer tokenizer;
+    private final GenerationDefaults defaults;
+    private final Set<Long> specialIds;
+    private final GenerationChatTemplate chatTemplate;
+    private final GenerationBatcher batcher;
+
+    private TextGenerationPipeline(DecoderModel model, HuggingFaceTokenizer tokenizer, GenerationDefaults defaults,
+            Set<Long> specialIds, GenerationChatTemplate chatTemplate) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.defaults = defaults;
+        this.specialIds = specialIds;
+        this.chatTemplate = chatTemplate;
+        this.batcher = new GenerationBatcher(model, MAX_BATCH_ROWS);
+    }
+
+    static TextGenerationPipeline create(DecoderModel model, SnapshotFiles files) {
+        HuggingFaceTokenizer tokenizer;
+        try {
+            tokenizer = HuggingFaceTokenizer.builder().optTokenizerPath(files.tokenizerFile()).optAddSpecialTokens(true)
+                    .optPadding(false).optTruncation(false).build();
+        } catch (IOException | RuntimeException e) {
+            throw new ModelportException(ErrorCode.UNSUPPORTED_MODEL_FILES, "Cannot load tokenizer.json: " + e.getMessage(), e);
+        }
+        Set<Long> special = new HashSet<>();
+        for (JsonNode added : files.tokenizerJson().path("added_tokens")) {
+            if (added.path("special").asBoolean(false)) {
+                special.add(added.path("id").asLong());
+            }
+        }
+        JsonNode generationConfig = Json.readOptional(files.dir().resolve("generation_config.json"));
+        return new TextGenerationPipeline(model, tokenizer, GenerationDefaults.of(generationConfig, files.config()),
+                Set.copyOf(special), GenerationChatTemplate.of(files));
+    }
+
+    @Override
+    public Task task() {
+        return Task.TEXT_GENERATION;
+    }
+
+    @Override
+    public JsonNode run(JsonNode inputs, JsonNode parameters) {
+        TextInputs texts = TextInputs.parse(inputs);
+        GenerationParams params = GenerationParams.read(parameters, defaults);
+        ArrayNode out = Json.array();
+        for (String text : texts.texts()) {
+            ArrayNode one = Json.array();
+            one.addObject().put("generated_text", generate(text, params, GenerationListener.NONE).generatedText());
+            out.add(texts.batched() ? one : one.get(0));
+        }
+        return out;
+    }
+
+    /** Reads {@code parameters} against the repo's defaults (INVALID_INPUT for a bad one). */
+    public GenerationParams parameters(JsonNode parameters) {
+        return GenerationParams.read(parameters, defaults);
+    }
+
+    /** The chat template of the tokenizer, if the repo has one. */
+    public java.util.Optional<GenerationChatTemplate> chatTemplate() {
+        return java.util.Optional.ofNullable(chatTemplate);
+    }
+
+    /**
+     * Tokenizes a prompt and checks it against the context length, so that a streaming route can
+     * refuse it with a plain error before its stream starts.
+     *
+     * @return the prompt's token count
+     */
+    public int checkPrompt(String prompt, boolean addSpecialTokens) {
+        return checked(encode(prompt, addSpecialTokens)).length;
+    }
+
+    private long[] checked(long[] promptIds) {
+        if (promptIds.length == 0) {
+            throw Params.invalid("the input has no tokens; give some text to continue");
+        }
+        int context = model.contextLength();
+        if (promptIds.length >= context) {
+            throw new ModelportException(ErrorCode.INPUT_TOO_LARGE, "The input has " + promptIds.length
+                    + " tokens; this model's context is " + context + " tokens, including the generated ones");
+        }
+        return promptIds;
+    }
+
+    public GenerationResult generate(String prompt, GenerationParams params, GenerationListener listener) {
+        return generate(prompt, params, listener, true, true);
+    }
+
+    /**
+     * @param addSpecialTokens false for a prompt already rendered with its special tokens (a chat template)
+     * @param useCache false recomputes the whole sequence every step (for comparison only)
+     */
+    public GenerationResult generate(String prompt, GenerationParams params, GenerationListener listener,
+            boolean addSpecialTokens, boolean useCache) {
+        long[] promptIds = checked(encode(prompt, addSpecialTokens));
+        int context = model.contextLength();
+        int budget = Math.min(params.maxNewTokens(), context - promptIds.length);
+        SamplingStrategy sampler = new SamplingStrategy(params);
+        GenerationText text = new GenerationText(ids -> tokenizer.decode(ids, true), promptIds, params.stop());
+        Set<Long> seen = new LinkedHashSet<>();
+        for (long id : promptIds) {
+            seen.add(id);
+        }
+        List<GeneratedToken> tokens = new ArrayList<>();
+        long[] sequence = promptIds.clone();
+        String finish = "length";
+        try (NDManager manager = model.newManager()) {
+            KvCache cache = useCache ? model.newCache(manager) : null;
+            float[] logits = batcher.prefill(() -> model.nextLogits(manager, cache, promptIds));
+            checkInterrupted();
+            if (useCache) {
+                batcher.join();
+            }
+            try {
+                while (tokens.size() < budget) {
+                    SamplingStrategy.Choice choice = sampler.next(logits, seen);
+                    long id = choice.id();
+                    boolean eos = params.eosTokenIds().contains(id);
+                    boolean special = specialIds.contains(id);
+                    String piece = eos ? "" : text.add(id);
+                    GeneratedToken token = new GeneratedToken(id, piece, choice.logprob(), special);
+                    if (eos) {
+                        finish = "eos_token";
+                    } else if (text.stopped()) {
+                        finish = "stop_sequence";
+                    }
+                    boolean last = eos || text.stopped() || tokens.size() + 1 == budget;
+                    if (last) {
+                        token = new GeneratedToken(id, piece + text.finish(), choice.logprob(), special);
+                    }
+                    tokens.add(token);
+                    if (!listener.onToken(token, last ? finish : null)) {
+                        finish = "cancelled";
+                        break;
+                    }
+                    if (last) {
+                        break;
+                    }
+                    seen.add(id);
+                    sequence = java.util.Arrays.copyOf(sequence, sequence.length + 1);
+                    sequence[sequence.length - 1] = id;
+                    long[] all = sequence;
+                    logits = useCache ? batcher.step(cache, id) : batcher.prefill(() -> model.nextLogits(manager, null, all));
+                    checkInterrupted();
+                }
+            } finally {
+                if (useCache) {
+                    batcher.leave();
+                }
+            }
+        }
+        String generated = text.text();
+        return new GenerationResult(params.returnFullText() ? prompt + generated : generated, generated, List.copyOf(tokens),
+                promptIds.length, finish);
+    }
+
+    /** A generation whose caller gave up (timeout, shutdown) stops between steps. */
+    private static void checkInterrupted() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new ModelportException(ErrorCode.INTERRUPTED, "The generation was interrupted");
+        }
+    }
+
+    private long[] encode(String text, boolean addSpecialTokens) {
+        return tokenizer.encode(text, addSpecialTokens, false).getIds();
+    }
+
+    /** The text of one token id, special tokens included (e.g. to show an eos token). */
+    public String tokenText(long id) {
+        return tokenizer.decode(new long[] {id}, false);
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}

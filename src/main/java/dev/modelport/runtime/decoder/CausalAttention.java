@@ -1,0 +1,138 @@
+package dev.modelport.runtime.decoder;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Causal scaled dot-product attention over a {@link KvCache}, with grouped-query attention: query
+ * head {@code h} reads key/value head {@code h / (heads / kvHeads)}, as transformers' repeat_kv.
+ * The scores and softmax run in float32 whatever the weights' dtype.
+ */
+public final class CausalAttention {
+
+    private CausalAttention() {
+    }
+
+    /**
+     * Attention for a block: {@code caches} null runs the tokens alone from position 0, one cache
+     * continues its sequence, several run one decode step per row ({@link #forwardRows}).
+     */
+    public static NDArray attend(NDManager work, NDArray q, NDArray k, NDArray v, KvCache[] caches, int layer) {
+        if (caches == null || caches.length == 1) {
+            return forward(work, q, k, v, caches == null ? null : caches[0], layer);
+        }
+        return forwardRows(work, q, k, v, caches, layer);
+    }
+
+    /**
+     * One decode step of several sequences at once: row b's single new token attends to row b's own
+     * cache. Pasts of different lengths are padded to the longest and the padding masked out.
+     *
+     * @param q {@code [B, heads, 1, d]}, already scaled
+     * @param k new keys {@code [B, kvHeads, 1, d]}
+     * @param v new values {@code [B, kvHeads, 1, d]}
+     * @param caches one per row
+     * @return the context {@code [B, 1, heads * d]}
+     */
+    public static NDArray forwardRows(NDManager work, NDArray q, NDArray k, NDArray v, KvCache[] caches, int layer) {
+        int b = caches.length;
+        long heads = q.getShape().get(1);
+        long d = q.getShape().get(3);
+        long kvHeads = k.getShape().get(1);
+        NDArray[] keys = new NDArray[b];
+        NDArray[] vals = new NDArray[b];
+        long longest = 0;
+        for (int i = 0; i < b; i++) {
+            NDArray[] kv = caches[i].append(layer, k.get(work, i).expandDims(0), v.get(work, i).expandDims(0));
+            keys[i] = kv[0];
+            vals[i] = kv[1];
+            longest = Math.max(longest, kv[0].getShape().get(2));
+        }
+        float[] mask = new float[(int) (b * longest)];
+        ai.djl.ndarray.NDList paddedK = new ai.djl.ndarray.NDList();
+        ai.djl.ndarray.NDList paddedV = new ai.djl.ndarray.NDList();
+        for (int i = 0; i < b; i++) {
+            long s = keys[i].getShape().get(2);
+            for (long j = s; j < longest; j++) {
+                mask[(int) (i * longest + j)] = Float.NEGATIVE_INFINITY;
+            }
+            paddedK.add(pad(work, keys[i], longest));
+            paddedV.add(pad(work, vals[i], longest));
+        }
+        NDArray allK = ai.djl.ndarray.NDArrays.concat(paddedK, 0);
+        NDArray allV = ai.djl.ndarray.NDArrays.concat(paddedV, 0);
+        // concat lands in its first input's manager, which may be a cache's
+        allK.attach(work);
+        allV.attach(work);
+        long group = heads / kvHeads;
+        NDArray grouped = q.reshape(b, kvHeads, group, d);
+        NDArray scores = grouped.matMul(allK.swapAxes(2, 3)).toType(DataType.FLOAT32, false)
+                .addi(work.create(mask, new Shape(b, 1, 1, longest)));
+        NDArray probs = scores.softmax(-1).toType(q.getDataType(), false);
+        return probs.matMul(allV).reshape(b, 1, heads * d);
+    }
+
+    /** A row's past {@code [1, kvHeads, S, d]} padded with zeros to {@code [1, kvHeads, longest, d]}, in {@code work}. */
+    private static NDArray pad(NDManager work, NDArray past, long longest) {
+        long s = past.getShape().get(2);
+        if (s == longest) {
+            return past;
+        }
+        Shape shape = past.getShape();
+        NDArray zeros = work.zeros(new Shape(1, shape.get(1), longest - s, shape.get(3)), past.getDataType());
+        NDArray padded = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(past, zeros), 2);
+        padded.attach(work);
+        return padded;
+    }
+
+    /**
+     * @param q {@code [1, heads, T, d]}, already scaled
+     * @param k new keys {@code [1, kvHeads, T, d]}
+     * @param v new values {@code [1, kvHeads, T, d]}
+     * @param cache the sequence's past, or null when the T tokens are the whole sequence
+     * @return the context {@code [1, T, heads * d]}
+     */
+    public static NDArray forward(NDManager work, NDArray q, NDArray k, NDArray v, KvCache cache, int layer) {
+        long heads = q.getShape().get(1);
+        long t = q.getShape().get(2);
+        long d = q.getShape().get(3);
+        long kvHeads = k.getShape().get(1);
+        int past = cache == null ? 0 : cache.length();
+        NDArray keys = k;
+        NDArray vals = v;
+        if (cache != null) {
+            NDArray[] kv = cache.append(layer, k, v);
+            keys = kv[0];
+            vals = kv[1];
+        }
+        long s = past + t;
+        long group = heads / kvHeads;
+        // [1,heads,T,d] -> [1,kvHeads,group*T,d]: each kv head serves its group's queries in one matmul
+        NDArray grouped = q.reshape(1, kvHeads, group * t, d);
+        // a view of the cache's keys would land in the cache's manager and pin the old past's
+        // storage until the generation ends (leak trap); it belongs to this step
+        NDArray kt = keys.swapAxes(2, 3);
+        kt.attach(work);
+        NDArray scores = grouped.matMul(kt).toType(DataType.FLOAT32, false);
+        if (t > 1) {
+            scores = scores.reshape(1, kvHeads, group, t, s).addi(causalMask(work, t, past))
+                    .reshape(1, kvHeads, group * t, s);
+        }
+        NDArray probs = scores.softmax(-1).toType(q.getDataType(), false);
+        return probs.matMul(vals).reshape(1, heads, t, d).transpose(0, 2, 1, 3).reshape(1, t, heads * d);
+    }
+
+    /** {@code [T, past+T]}: row i sees the past and the new tokens up to itself. */
+    private static NDArray causalMask(NDManager work, long t, int past) {
+        long s = past + t;
+        float[] mask = new float[(int) (t * s)];
+        for (int i = 0; i < t; i++) {
+            for (long j = past + i + 1; j < s; j++) {
+                mask[(int) (i * s + j)] = Float.NEGATIVE_INFINITY;
+            }
+        }
+        return work.create(mask, new Shape(t, s));
+    }
+}

@@ -1,0 +1,142 @@
+package dev.modelport.generation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.pytorch.jni.JniUtils;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modelport.pipeline.GenerationParams;
+import dev.modelport.pipeline.GenerationResult;
+import dev.modelport.pipeline.Task;
+import dev.modelport.pipeline.TaskPipelineFactory;
+import dev.modelport.pipeline.TextGenerationPipeline;
+import dev.modelport.runtime.DjlModelRuntime;
+import dev.modelport.runtime.LoadOptions;
+import dev.modelport.runtime.LoadedModel;
+import dev.modelport.testing.decoders.TinyDecoders;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Decoding speed of a random GPT-2-small-shaped checkpoint (12 layers, 768 wide, 12 heads, the real
+ * 50257-token vocabulary), 128 new tokens greedy after a 16-token prompt: with the KV cache vs
+ * recomputing the whole sequence each step (after a short and a ~200-token prompt), time to first
+ * token, the runtime's cost of a decode step of 1 and 8 sequences, and 8 concurrent streams vs one.
+ * A command, not a test: {@code scripts/bench.sh generate}.
+ */
+@Tag("benchmark")
+class GenerationBenchmark {
+    private static final int NEW_TOKENS = 128;
+    private static final String PROMPT = "The quick brown fox jumps over the lazy dog while the model keeps on writing";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void gpt2SmallDecoding() throws Exception {
+        TinyDecoders.gpt2(dir, 12, 768, 12, 1024, 42, true);
+        // no eos: every run generates exactly NEW_TOKENS
+        ObjectNode config = (ObjectNode) JSON.readTree(dir.resolve("config.json").toFile());
+        config.remove("eos_token_id");
+        JSON.writeValue(dir.resolve("config.json").toFile(), config);
+        JSON.writeValue(dir.resolve("generation_config.json").toFile(), JSON.createObjectNode());
+        DjlModelRuntime runtime = new DjlModelRuntime(0);
+        try (LoadedModel model = runtime.load(dir, runtime.inspect(dir.resolve("config.json")), new LoadOptions("cpu", "float32"));
+                TextGenerationPipeline p = (TextGenerationPipeline) new TaskPipelineFactory().create(model, dir,
+                        Task.TEXT_GENERATION)) {
+            GenerationParams greedy = p.parameters(JSON.readTree("{\"max_new_tokens\": " + NEW_TOKENS + "}"));
+            int promptTokens = p.checkPrompt(PROMPT, true);
+            System.out.printf("GPT-2-small-shaped (124M params, float32), prompt %d tokens, %d new tokens, intra-op threads %d, %d cores%n",
+                    promptTokens, NEW_TOKENS, JniUtils.getNumThreads(), Runtime.getRuntime().availableProcessors());
+            run(p, PROMPT, greedy, true); // warm-up
+            String longPrompt = String.join(" ", java.util.Collections.nCopies(13, PROMPT));
+            System.out.println("| prompt | mode | tokens/s | time to first token | total |");
+            System.out.println("|---|---|---|---|---|");
+            for (String prompt : List.of(PROMPT, longPrompt)) {
+                Run cached = run(p, prompt, greedy, true);
+                Run recomputed = run(p, prompt, greedy, false);
+                int tokens = p.checkPrompt(prompt, true);
+                row(tokens, "KV cache", cached);
+                row(tokens, "recompute whole sequence", recomputed);
+                System.out.printf("| %d tokens | KV cache speed-up | %.1fx | | |%n", tokens,
+                        cached.tokensPerSecond() / recomputed.tokensPerSecond());
+            }
+            stepCost((dev.modelport.runtime.DecoderModel) model, p.checkPrompt(PROMPT, true));
+
+            for (int streams : new int[] {1, 8}) {
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+                long start = System.nanoTime();
+                List<Future<Run>> futures = new ArrayList<>();
+                for (int i = 0; i < streams; i++) {
+                    futures.add(pool.submit(() -> run(p, PROMPT, greedy, true)));
+                }
+                double worstFirst = 0;
+                for (Future<Run> f : futures) {
+                    worstFirst = Math.max(worstFirst, f.get().firstTokenSeconds());
+                }
+                double wall = (System.nanoTime() - start) / 1e9;
+                pool.close();
+                System.out.printf("%d concurrent stream(s): aggregate %.1f tokens/s, wall %.2f s, slowest first token %.0f ms%n",
+                        streams, streams * NEW_TOKENS / wall, wall, worstFirst * 1000);
+            }
+        }
+    }
+
+    private record Run(double seconds, double firstTokenSeconds, int tokens) {
+        double tokensPerSecond() {
+            return tokens / seconds;
+        }
+    }
+
+    /** The cost of one decode step of 1 and of 8 sequences, the runtime alone (no sampling, no queue). */
+    private static void stepCost(dev.modelport.runtime.DecoderModel model, int promptTokens) {
+        long[] prompt = new long[promptTokens];
+        for (int i = 0; i < promptTokens; i++) {
+            prompt[i] = 464 + i;
+        }
+        for (int rows : new int[] {1, 8}) {
+            try (ai.djl.ndarray.NDManager manager = model.newManager()) {
+                dev.modelport.runtime.decoder.KvCache[] caches = new dev.modelport.runtime.decoder.KvCache[rows];
+                long[] tokens = new long[rows];
+                for (int i = 0; i < rows; i++) {
+                    caches[i] = model.newCache(manager);
+                    model.nextLogits(manager, caches[i], prompt);
+                    tokens[i] = 262;
+                }
+                model.nextLogitsRows(caches, tokens);
+                long start = System.nanoTime();
+                int steps = 20;
+                for (int s = 0; s < steps; s++) {
+                    model.nextLogitsRows(caches, tokens);
+                }
+                System.out.printf("decode step of %d sequence(s): %.1f ms%n", rows, (System.nanoTime() - start) / 1e6 / steps);
+            }
+        }
+    }
+
+    private static Run run(TextGenerationPipeline p, String prompt, GenerationParams params, boolean cache) {
+        long start = System.nanoTime();
+        long[] first = {0};
+        GenerationResult r = p.generate(prompt, params, (token, finish) -> {
+            if (first[0] == 0) {
+                first[0] = System.nanoTime();
+            }
+            return true;
+        }, true, cache);
+        assertEquals(NEW_TOKENS, r.generatedTokens(), r.finishReason());
+        return new Run((System.nanoTime() - start) / 1e9, (first[0] - start) / 1e9, r.generatedTokens());
+    }
+
+    private static void row(int promptTokens, String mode, Run r) {
+        System.out.printf("| %d tokens | %s | %.1f | %.0f ms | %.2f s |%n", promptTokens, mode, r.tokensPerSecond(),
+                r.firstTokenSeconds() * 1000, r.seconds());
+    }
+}

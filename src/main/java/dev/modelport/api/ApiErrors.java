@@ -13,12 +13,19 @@ import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** The one mapping from failures to HTTP answers: a status, the error body, never a stack trace. */
 public class ApiErrors {
     private static final Logger LOG = Logger.getLogger(ApiErrors.class);
+
+    /** OpenAI-compatible routes answer in OpenAI's error shape so their clients can read it; the rest in ours. */
+    static Response respond(UriInfo uri, ErrorCode code, String message) {
+        String path = uri == null ? "" : uri.getPath();
+        return path.startsWith("/v1/") || path.startsWith("v1/") ? OpenAiError.response(code, message) : response(code, message);
+    }
 
     static Response response(ErrorCode code, String message) {
         Response.ResponseBuilder b = Response.status(code.category().httpStatus())
@@ -30,7 +37,7 @@ public class ApiErrors {
     }
 
     @ServerExceptionMapper
-    public Response modelport(ModelportException e) {
+    public Response modelport(ModelportException e, UriInfo uri) {
         switch (e.code().category()) {
             // our bug or the hub's: keep the whole trace
             case INTERNAL, UPSTREAM -> LOG.errorf(e, "%s: %s", e.code(), e.getMessage());
@@ -38,64 +45,61 @@ public class ApiErrors {
             case TIMEOUT, UNAVAILABLE -> LOG.warnf("%s: %s", e.code(), e.getMessage());
             default -> { }
         }
-        return response(e.code(), e.getMessage());
+        return respond(uri, e.code(), e.getMessage());
     }
 
     @ServerExceptionMapper(priority = 1)
-    public Response unknownField(UnrecognizedPropertyException e) {
-        return response(ErrorCode.INVALID_REQUEST, "Unknown field \"" + e.getPropertyName() + "\"; known fields: "
+    public Response unknownField(UnrecognizedPropertyException e, UriInfo uri) {
+        return respond(uri, ErrorCode.INVALID_REQUEST, "Unknown field \"" + e.getPropertyName() + "\"; known fields: "
                 + e.getKnownPropertyIds());
     }
 
     /** Quarkus ships its own mapper for this subtype (an empty 400); ours gives the error body. */
     @ServerExceptionMapper(priority = 1)
-    public Response wrongShape(MismatchedInputException e) {
-        return badJson(e);
+    public Response wrongShape(MismatchedInputException e, UriInfo uri) {
+        return badJson(e, uri);
     }
 
     @ServerExceptionMapper(priority = 2)
-    public Response badJson(JsonProcessingException e) {
+    public Response badJson(JsonProcessingException e, UriInfo uri) {
         String detail = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().split("\n")[0];
         if (detail.length() > 200) {
             detail = detail.substring(0, 200);
         }
-        return response(ErrorCode.INVALID_REQUEST, "Malformed JSON body: " + detail);
+        return respond(uri, ErrorCode.INVALID_REQUEST, "Malformed JSON body: " + detail);
     }
 
     @ServerExceptionMapper
-    public Response constraint(ConstraintViolationException e) {
-        return response(ErrorCode.INVALID_REQUEST, e.getConstraintViolations().stream()
+    public Response constraint(ConstraintViolationException e, UriInfo uri) {
+        return respond(uri, ErrorCode.INVALID_REQUEST, e.getConstraintViolations().stream()
                 .map(v -> v.getPropertyPath() + " " + v.getMessage()).findFirst().orElse("Invalid request"));
     }
 
     @ServerExceptionMapper
-    public Response web(WebApplicationException e) {
+    public Response web(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
         if (e instanceof NotFoundException) {
-            return response(ErrorCode.NOT_FOUND, "No such route");
+            return respond(uri, ErrorCode.NOT_FOUND, "No such route");
         }
         if (e instanceof NotAllowedException) {
-            return Response.status(405).type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(ErrorBody.of(ErrorCode.METHOD_NOT_ALLOWED, "Method not allowed on this route")).build();
+            return Response.fromResponse(respond(uri, ErrorCode.METHOD_NOT_ALLOWED, "Method not allowed on this route")).status(405).build();
         }
         if (e instanceof NotSupportedException) {
-            return Response.status(415).type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(ErrorBody.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send Content-Type: application/json")).build();
+            return Response.fromResponse(respond(uri, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send Content-Type: application/json")).status(415).build();
         }
         if (status == 413) {
-            return response(ErrorCode.PAYLOAD_TOO_LARGE, "Request body too large");
+            return respond(uri, ErrorCode.PAYLOAD_TOO_LARGE, "Request body too large");
         }
         if (status >= 500) {
             LOG.error("request failed", e);
-            return response(ErrorCode.INTERNAL_ERROR, "Internal error; see logs/deployment.log");
+            return respond(uri, ErrorCode.INTERNAL_ERROR, "Internal error; see logs/deployment.log");
         }
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(ErrorBody.of(ErrorCode.INVALID_REQUEST, "Bad request")).build();
+        return Response.fromResponse(respond(uri, ErrorCode.INVALID_REQUEST, "Bad request")).status(status).build();
     }
 
     @ServerExceptionMapper
-    public Response unexpected(Throwable e) {
+    public Response unexpected(Throwable e, UriInfo uri) {
         LOG.error("Unexpected error", e);
-        return response(ErrorCode.INTERNAL_ERROR, "Internal error; see logs/deployment.log");
+        return respond(uri, ErrorCode.INTERNAL_ERROR, "Internal error; see logs/deployment.log");
     }
 }

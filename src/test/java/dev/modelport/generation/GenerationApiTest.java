@@ -167,7 +167,8 @@ class GenerationApiTest {
         assertEquals(content, joined.toString(), "the same seed streams the same answer");
 
         post("/v1/chat/completions", "{\"model\": \"gen-gpt2\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}")
-                .then().statusCode(422).body("error.code", org.hamcrest.Matchers.equalTo("UNSUPPORTED_TASK"));
+                .then().statusCode(422).body("error.code", org.hamcrest.Matchers.equalTo("unsupported_task"))
+                .body("error.type", org.hamcrest.Matchers.equalTo("invalid_request_error")); // OpenAI's error shape on /v1
         post("/v1/chat/completions", "{\"model\": \"gen-llama\", \"messages\": [{\"role\": \"robot\", \"content\": \"hi\"}]}")
                 .then().statusCode(400);
     }

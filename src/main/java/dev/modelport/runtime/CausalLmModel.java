@@ -9,55 +9,19 @@ import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
 import dev.modelport.runtime.decoder.DecoderNetwork;
 import dev.modelport.runtime.decoder.KvCache;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A decoder built from safetensors. As with {@link EncoderModel}, the weights live in one manager and
  * every call works in a sub-manager of the caller's, handing back only its result; a generation's
  * {@link KvCache} lives in the generation's manager and goes with it.
  */
-final class CausalLmModel implements DecoderModel {
+final class CausalLmModel extends WeightsOnDevice implements DecoderModel {
 
-    private final ModelSpec spec;
-    private final String device;
-    private final String dtype;
-    private final NDManager weights;
     private final DecoderNetwork network;
-    private final long memoryBytes;
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     CausalLmModel(ModelSpec spec, String device, String dtype, NDManager weights, DecoderNetwork network, long memoryBytes) {
-        this.spec = spec;
-        this.device = device;
-        this.dtype = dtype;
-        this.weights = weights;
+        super(spec, device, dtype, weights, memoryBytes);
         this.network = network;
-        this.memoryBytes = memoryBytes;
-    }
-
-    @Override
-    public ModelSpec spec() {
-        return spec;
-    }
-
-    @Override
-    public String device() {
-        return device;
-    }
-
-    @Override
-    public String dtype() {
-        return dtype;
-    }
-
-    @Override
-    public long memoryBytes() {
-        return memoryBytes;
-    }
-
-    @Override
-    public NDManager newManager() {
-        return weights.newSubManager();
     }
 
     @Override
@@ -94,7 +58,7 @@ final class CausalLmModel implements DecoderModel {
         if (caches.length != tokens.length || tokens.length == 0) {
             throw new IllegalArgumentException("one token per cache");
         }
-        try (NDManager work = weights.newSubManager()) {
+        try (NDManager work = newManager()) {
             NDArray hidden = network.hiddenStep(work, tokens, caches);
             float[] flat = network.lmHead(hidden.reshape(tokens.length, hidden.getShape().get(2)))
                     .toType(DataType.FLOAT32, false).toFloatArray();
@@ -163,10 +127,4 @@ final class CausalLmModel implements DecoderModel {
         }
     }
 
-    @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            weights.close();
-        }
-    }
 }

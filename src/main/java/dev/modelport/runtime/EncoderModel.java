@@ -6,55 +6,19 @@ import ai.djl.ndarray.types.DataType;
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
 import dev.modelport.runtime.nn.EncoderNetwork;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An encoder built from safetensors. Its weights live in one manager; each call works in a
  * sub-manager of the caller's manager and hands back only the result, so a request's intermediates
  * are freed before it returns and the weights' manager never grows.
  */
-final class EncoderModel implements LoadedModel {
+final class EncoderModel extends WeightsOnDevice implements LoadedModel {
 
-    private final ModelSpec spec;
-    private final String device;
-    private final String dtype;
-    private final NDManager weights;
     private final EncoderNetwork network;
-    private final long memoryBytes;
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     EncoderModel(ModelSpec spec, String device, String dtype, NDManager weights, EncoderNetwork network, long memoryBytes) {
-        this.spec = spec;
-        this.device = device;
-        this.dtype = dtype;
-        this.weights = weights;
+        super(spec, device, dtype, weights, memoryBytes);
         this.network = network;
-        this.memoryBytes = memoryBytes;
-    }
-
-    @Override
-    public ModelSpec spec() {
-        return spec;
-    }
-
-    @Override
-    public String device() {
-        return device;
-    }
-
-    @Override
-    public String dtype() {
-        return dtype;
-    }
-
-    @Override
-    public long memoryBytes() {
-        return memoryBytes;
-    }
-
-    @Override
-    public NDManager newManager() {
-        return weights.newSubManager();
     }
 
     @Override
@@ -81,10 +45,4 @@ final class EncoderModel implements LoadedModel {
         }
     }
 
-    @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            weights.close();
-        }
-    }
 }

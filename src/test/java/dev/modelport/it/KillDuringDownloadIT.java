@@ -62,7 +62,7 @@ class KillDuringDownloadIT {
             ServiceProcess second = ServiceProcess.start(dir, env);
             String secondLog;
             try {
-                JsonNode d = awaitEnded(second, "crashy");
+                JsonNode d = second.awaitEnded("crashy");
                 assertEquals("completed", d.path("status").asText(), d + "\n" + second.tail());
                 var r = second.post("/api/v1/deployments/crashy/inference", "{\"inputs\": \"I love this product!\"}");
                 assertEquals(200, r.statusCode(), r.body());
@@ -120,20 +120,4 @@ class KillDuringDownloadIT {
         return JSON.readTree(s.get("/api/v1/deployments/" + id).body()).path("status").asText();
     }
 
-    private static JsonNode awaitEnded(ServiceProcess s, String id) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        JsonNode d = null;
-        while (System.nanoTime() < end) {
-            var r = s.get("/api/v1/deployments/" + id);
-            if (r.statusCode() == 200) {
-                d = JSON.readTree(r.body());
-                String st = d.path("status").asText();
-                if (st.equals("completed") || st.equals("failed") || st.equals("cancelled")) {
-                    return d;
-                }
-            }
-            ServiceProcess.sleep(200);
-        }
-        throw new AssertionError("never reached a terminal status: " + d + "\n" + s.tail());
-    }
 }

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,7 +32,7 @@ class RestartRestoreIT {
             ServiceProcess first = ServiceProcess.start(dir, Map.of("HF_ENDPOINT", hub.url()));
             try {
                 assertEquals(202, first.post("/api/v1/deploy", "{\"model_id\":\"" + MODEL + "\",\"deployment_id\":\"survivor\"}").statusCode());
-                assertEquals("completed", awaitEnded(first, "survivor").path("status").asText(), first.tail());
+                assertEquals("completed", first.awaitEnded("survivor").path("status").asText(), first.tail());
                 answer = infer(first);
             } finally {
                 first.kill();
@@ -42,7 +41,7 @@ class RestartRestoreIT {
         // The hub is closed now; point at a port nobody listens on to be sure nothing is fetched.
         ServiceProcess second = ServiceProcess.start(dir, Map.of("HF_ENDPOINT", "http://127.0.0.1:" + ServiceProcess.freePort()));
         try {
-            JsonNode d = awaitEnded(second, "survivor");
+            JsonNode d = second.awaitEnded("survivor");
             assertEquals("completed", d.path("status").asText(), second.tail());
             assertEquals(answer, infer(second), "same model, same answer after the restart");
         } finally {
@@ -56,20 +55,4 @@ class RestartRestoreIT {
         return JSON.readTree(r.body()).path("result").toString();
     }
 
-    private static JsonNode awaitEnded(ServiceProcess s, String id) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        JsonNode d = null;
-        while (System.nanoTime() < end) {
-            var r = s.get("/api/v1/deployments/" + id);
-            if (r.statusCode() == 200) {
-                d = JSON.readTree(r.body());
-                String st = d.path("status").asText();
-                if (st.equals("completed") || st.equals("failed") || st.equals("cancelled")) {
-                    return d;
-                }
-            }
-            ServiceProcess.sleep(200);
-        }
-        throw new AssertionError("not ended: " + d + "\n" + s.tail());
-    }
 }

@@ -84,6 +84,25 @@ final class ServiceProcess implements AutoCloseable {
         throw new IllegalStateException("service not ready in " + limit + ": " + tail());
     }
 
+    /** Polls a deployment until it is completed, failed or cancelled (2 minutes at most). */
+    com.fasterxml.jackson.databind.JsonNode awaitEnded(String id) throws IOException, InterruptedException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        com.fasterxml.jackson.databind.JsonNode d = null;
+        while (System.nanoTime() < end) {
+            HttpResponse<String> r = get("/api/v1/deployments/" + id);
+            if (r.statusCode() == 200) {
+                d = json.readTree(r.body());
+                String st = d.path("status").asText();
+                if (st.equals("completed") || st.equals("failed") || st.equals("cancelled")) {
+                    return d;
+                }
+            }
+            sleep(200);
+        }
+        throw new AssertionError("deployment " + id + " never ended: " + d + "\n" + tail());
+    }
+
     /** kill -9: no shutdown hooks, as in a crash. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

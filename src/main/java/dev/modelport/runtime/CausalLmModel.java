@@ -36,7 +36,7 @@ final class CausalLmModel extends WeightsOnDevice implements DecoderModel {
 
     @Override
     public KvCache newCache(NDManager manager) {
-        return new KvCache(manager, network.layers());
+        return new KvCache(manager, network.layers(), network.contextLength());
     }
 
     @Override

@@ -107,6 +107,39 @@ class DecoderParityTest {
                 tokenize(llama, "once upon a")));
     }
 
+    @Test
+    void cacheGrowsStepByStepToTheWholeContext() {
+        // the cache starts small and doubles: 40 prompt positions, then single steps through its
+        // growths, for GPT-2 up to its whole context (100 positions, not a power of two)
+        Checkpoint gpt2 = TinyDecoders.gpt2(tmp.resolve("gpt2-long"), 2, 32, 4, 100, 8, false);
+        checkSteps(gpt2, ReferenceDecoder::gpt2, 40, 100);
+        Checkpoint llama = TinyDecoders.llama(tmp.resolve("llama-long"), Family.LLAMA, 2, 32, 4, 2, 48, false, null, 1, 9);
+        checkSteps(llama, ReferenceDecoder::llama, 40, 128);
+    }
+
+    private static void checkSteps(Checkpoint ck, BiFunction<Checkpoint, long[], float[][]> reference, int prompt, int total) {
+        long[] ids = new long[total];
+        java.util.Random random = new java.util.Random(total);
+        for (int i = 0; i < total; i++) {
+            ids[i] = 3 + random.nextInt(90);
+        }
+        float[][] expected = reference.apply(ck, ids);
+        ModelSpec spec = RUNTIME.inspect(ck.dir().resolve("config.json"));
+        try (DecoderModel model = (DecoderModel) RUNTIME.load(ck.dir(), spec, new LoadOptions("cpu", "float32"));
+                NDManager manager = model.newManager()) {
+            KvCache[] caches = {model.newCache(manager), model.newCache(manager)};
+            // row 1 runs 3 positions behind row 0, so the batched steps mix caches of different lengths
+            model.nextLogits(manager, caches[0], java.util.Arrays.copyOf(ids, prompt));
+            model.nextLogits(manager, caches[1], java.util.Arrays.copyOf(ids, prompt - 3));
+            for (int i = prompt; i < total; i++) {
+                float[][] rows = model.nextLogitsRows(caches, new long[] {ids[i], ids[i - 3]});
+                assertClose(expected[i], rows[0], "row 0, position " + i);
+                assertClose(expected[i - 3], rows[1], "row 1, position " + (i - 3));
+            }
+            assertEquals(total, caches[0].length());
+        }
+    }
+
     /** Prefills each prompt in its own cache, then runs two decode steps of all of them as one batch. */
     private static void checkRows(Checkpoint ck, BiFunction<Checkpoint, long[], float[][]> reference, List<long[]> prompts) {
         ModelSpec spec = RUNTIME.inspect(ck.dir().resolve("config.json"));

@@ -1,6 +1,8 @@
 package dev.modelport.runtime.decoder;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -28,7 +30,9 @@ public final class CausalAttention {
 
     /**
      * One decode step of several sequences at once: row b's single new token attends to row b's own
-     * cache. Pasts of different lengths are padded to the longest and the padding masked out.
+     * cache. The projections around it run batched (that is where the weights are read); attention
+     * itself is small per row, and running it row by row over each cache's own view needs neither
+     * padding to the longest past nor a mask.
      *
      * @param q {@code [B, heads, 1, d]}, already scaled
      * @param k new keys {@code [B, kvHeads, 1, d]}
@@ -37,54 +41,15 @@ public final class CausalAttention {
      * @return the context {@code [B, 1, heads * d]}
      */
     public static NDArray forwardRows(NDManager work, NDArray q, NDArray k, NDArray v, KvCache[] caches, int layer) {
-        int b = caches.length;
-        long heads = q.getShape().get(1);
-        long d = q.getShape().get(3);
-        long kvHeads = k.getShape().get(1);
-        NDArray[] keys = new NDArray[b];
-        NDArray[] vals = new NDArray[b];
-        long longest = 0;
-        for (int i = 0; i < b; i++) {
-            NDArray[] kv = caches[i].append(layer, k.get(work, i).expandDims(0), v.get(work, i).expandDims(0));
-            keys[i] = kv[0];
-            vals[i] = kv[1];
-            longest = Math.max(longest, kv[0].getShape().get(2));
+        NDList rows = new NDList(caches.length);
+        for (int i = 0; i < caches.length; i++) {
+            rows.add(forward(work, row(work, q, i), row(work, k, i), row(work, v, i), caches[i], layer));
         }
-        float[] mask = new float[(int) (b * longest)];
-        ai.djl.ndarray.NDList paddedK = new ai.djl.ndarray.NDList();
-        ai.djl.ndarray.NDList paddedV = new ai.djl.ndarray.NDList();
-        for (int i = 0; i < b; i++) {
-            long s = keys[i].getShape().get(2);
-            for (long j = s; j < longest; j++) {
-                mask[(int) (i * longest + j)] = Float.NEGATIVE_INFINITY;
-            }
-            paddedK.add(pad(work, keys[i], longest));
-            paddedV.add(pad(work, vals[i], longest));
-        }
-        NDArray allK = ai.djl.ndarray.NDArrays.concat(paddedK, 0);
-        NDArray allV = ai.djl.ndarray.NDArrays.concat(paddedV, 0);
-        // concat lands in its first input's manager, which may be a cache's
-        allK.attach(work);
-        allV.attach(work);
-        long group = heads / kvHeads;
-        NDArray grouped = q.reshape(b, kvHeads, group, d);
-        NDArray scores = grouped.matMul(allK.swapAxes(2, 3)).toType(DataType.FLOAT32, false)
-                .addi(work.create(mask, new Shape(b, 1, 1, longest)));
-        NDArray probs = scores.softmax(-1).toType(q.getDataType(), false);
-        return probs.matMul(allV).reshape(b, 1, heads * d);
+        return NDArrays.concat(rows, 0);
     }
 
-    /** A row's past {@code [1, kvHeads, S, d]} padded with zeros to {@code [1, kvHeads, longest, d]}, in {@code work}. */
-    private static NDArray pad(NDManager work, NDArray past, long longest) {
-        long s = past.getShape().get(2);
-        if (s == longest) {
-            return past;
-        }
-        Shape shape = past.getShape();
-        NDArray zeros = work.zeros(new Shape(1, shape.get(1), longest - s, shape.get(3)), past.getDataType());
-        NDArray padded = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(past, zeros), 2);
-        padded.attach(work);
-        return padded;
+    private static NDArray row(NDManager work, NDArray batch, int i) {
+        return batch.get(work, i).expandDims(0);
     }
 
     /**
@@ -103,7 +68,7 @@ public final class CausalAttention {
         NDArray keys = k;
         NDArray vals = v;
         if (cache != null) {
-            NDArray[] kv = cache.append(layer, k, v);
+            NDArray[] kv = cache.append(work, layer, k, v);
             keys = kv[0];
             vals = kv[1];
         }
@@ -111,11 +76,7 @@ public final class CausalAttention {
         long group = heads / kvHeads;
         // [1,heads,T,d] -> [1,kvHeads,group*T,d]: each kv head serves its group's queries in one matmul
         NDArray grouped = q.reshape(1, kvHeads, group * t, d);
-        // a view of the cache's keys would land in the cache's manager and pin the old past's
-        // storage until the generation ends (leak trap); it belongs to this step
-        NDArray kt = keys.swapAxes(2, 3);
-        kt.attach(work);
-        NDArray scores = grouped.matMul(kt).toType(DataType.FLOAT32, false);
+        NDArray scores = grouped.matMul(keys.swapAxes(2, 3)).toType(DataType.FLOAT32, false);
         if (t > 1) {
             scores = scores.reshape(1, kvHeads, group, t, s).addi(causalMask(work, t, past))
                     .reshape(1, kvHeads, group * t, s);

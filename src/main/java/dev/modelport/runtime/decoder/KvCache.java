@@ -1,25 +1,31 @@
 package dev.modelport.runtime.decoder;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 
 /**
- * One sequence's past keys and values, per layer {@code [1, kvHeads, S, headDim]}, in the
- * generation's manager. Appending replaces a layer's arrays with longer ones and frees the old
- * ones, so the cache holds one copy of the past however many steps run; closing the generation's
- * manager frees it all.
+ * One sequence's past keys and values, per layer a buffer {@code [1, kvHeads, capacity, headDim]} in
+ * the generation's manager. A step writes its keys and values in place after the past and attends
+ * to a view of the filled part, so a decode step copies only its own token's keys and values, not
+ * the whole past. The buffer doubles when full (a copy every doubling, amortized over the steps
+ * that fill it), up to the model's context, so a short generation never holds a context-sized
+ * cache. Closing the generation's manager frees it all.
  */
 public final class KvCache {
+    private static final int MIN_CAPACITY = 64;
 
     private final NDManager manager;
+    private final int maxLength;
     private final NDArray[] keys;
     private final NDArray[] values;
     private int length;
 
-    public KvCache(NDManager manager, int layers) {
+    /** @param maxLength the most positions the model accepts (its context length) */
+    public KvCache(NDManager manager, int layers, int maxLength) {
         this.manager = manager;
+        this.maxLength = maxLength;
         this.keys = new NDArray[layers];
         this.values = new NDArray[layers];
     }
@@ -30,21 +36,45 @@ public final class KvCache {
     }
 
     /**
-     * Appends a layer's new keys and values and returns the whole past including them.
+     * Writes a layer's new keys and values after the past and returns the whole past including them,
+     * as views that belong to {@code work} (a view kept in the cache's manager would pin the buffer
+     * it was taken from after the buffer grows, until the generation ends).
      *
-     * @return {k, v} each {@code [1, kvHeads, S, headDim]}, owned by the cache
+     * @param k new keys {@code [1, kvHeads, T, d]}
+     * @param v new values {@code [1, kvHeads, T, d]}
+     * @return {k, v} each {@code [1, kvHeads, length + T, d]}
      */
-    public NDArray[] append(int layer, NDArray k, NDArray v) {
-        keys[layer] = grow(keys[layer], k);
-        values[layer] = grow(values[layer], v);
-        return new NDArray[] {keys[layer], values[layer]};
+    public NDArray[] append(NDManager work, int layer, NDArray k, NDArray v) {
+        int end = length + Math.toIntExact(k.getShape().get(2));
+        keys[layer] = write(keys[layer], k, end);
+        values[layer] = write(values[layer], v, end);
+        NDIndex filled = new NDIndex(":, :, :{}", end);
+        return new NDArray[] {keys[layer].get(work, filled), values[layer].get(work, filled)};
     }
 
-    private NDArray grow(NDArray past, NDArray add) {
-        NDArray next = past == null ? add.duplicate() : NDArrays.concat(new NDList(past, add), 2);
-        next.attach(manager);
-        if (past != null) {
-            past.close();
+    private NDArray write(NDArray buffer, NDArray add, int end) {
+        NDArray target = buffer;
+        if (target == null || target.getShape().get(2) < end) {
+            target = grown(buffer, add, end);
+        }
+        target.set(new NDIndex(":, :, {}:{}", length, end), add);
+        return target;
+    }
+
+    /** A larger buffer holding the past of {@code old} (null: none yet); {@code old} is freed. */
+    private NDArray grown(NDArray old, NDArray like, int needed) {
+        long capacity = old == null ? MIN_CAPACITY : old.getShape().get(2) * 2;
+        capacity = Math.max(needed, Math.min(capacity, maxLength));
+        Shape s = like.getShape();
+        NDArray next = manager.zeros(new Shape(1, s.get(1), capacity, s.get(3)), like.getDataType());
+        if (old != null) {
+            if (length > 0) {
+                NDIndex past = new NDIndex(":, :, :{}", length);
+                try (NDArray filled = old.get(manager, past)) {
+                    next.set(past, filled);
+                }
+            }
+            old.close();
         }
         return next;
     }

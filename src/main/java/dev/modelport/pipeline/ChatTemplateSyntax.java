@@ -15,8 +15,9 @@ final class ChatTemplateSyntax {
     private static final Pattern TAG = Pattern.compile("\\{[{%].*?[}%]}", Pattern.DOTALL);
     private static final String OPERAND =
             "'[^']*'|\"[^\"]*\"|[A-Za-z_]\\w*(?:\\.[A-Za-z_]\\w*|\\[[^\\]\\[]*])*";
-    private static final Pattern NOT_IS_IN =
-            Pattern.compile("(?<![\\w.])not\\s+(" + OPERAND + ")\\s+(is|in)(?=\\s)");
+    /** A string literal (left alone, so prose inside it is never rewritten) or a negated is/in. */
+    private static final Pattern LITERAL_OR_NOT_IS_IN = Pattern.compile(
+            "'[^']*'|\"[^\"]*\"|(?<![\\w.])not\\s+(" + OPERAND + ")\\s+(is|in)(?=\\s)");
 
     private ChatTemplateSyntax() {
     }
@@ -34,10 +35,11 @@ final class ChatTemplateSyntax {
     }
 
     private static String rewriteTag(String tag) {
-        Matcher m = NOT_IS_IN.matcher(tag);
+        Matcher m = LITERAL_OR_NOT_IS_IN.matcher(tag);
         StringBuilder out = new StringBuilder(tag.length());
         while (m.find()) {
-            String replacement = m.group(2).equals("is") ? m.group(1) + " is not" : m.group(1) + " not in";
+            String replacement = m.group(1) == null ? m.group()
+                    : m.group(2).equals("is") ? m.group(1) + " is not" : m.group(1) + " not in";
             m.appendReplacement(out, Matcher.quoteReplacement(replacement));
         }
         m.appendTail(out);

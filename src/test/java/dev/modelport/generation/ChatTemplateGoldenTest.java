@@ -98,6 +98,26 @@ class ChatTemplateGoldenTest {
     }
 
     @Test
+    void negatedMembershipReadsAsJinja2ReadsItButProseInStringsIsLeftAlone() {
+        GenerationChatTemplate t = GenerationChatTemplate.fromTokenizerConfig(JSON.createObjectNode().put("chat_template",
+                "{% if not 'z' in messages[0].content and not date_string is defined %}{{ \"not this is kept\" }}{% endif %}"
+                        + "{% if not messages[0].content in ['hi'] %}no{% endif %}"));
+        assertEquals("not this is kept", t.render(List.of(new Message("user", "hi"))));
+    }
+
+    @Test
+    void unsupportedPythonMethodsAndTagsAreClearErrors() {
+        for (String template : List.of("{{ messages[0]['content'].zfill(5) }}",
+                "{% for m in messages %}{% generation %}{{ m.content }}{% endgeneration %}{% endfor %}")) {
+            GenerationChatTemplate t = GenerationChatTemplate.fromTokenizerConfig(JSON.createObjectNode().put("chat_template", template));
+            ModelportException e = assertThrows(ModelportException.class, () -> t.render(List.of(new Message("user", "hi"))),
+                    template);
+            assertEquals(ErrorCode.INVALID_INPUT, e.code());
+            assertTrue(e.getMessage().startsWith("The chat template could not be rendered"), e.getMessage());
+        }
+    }
+
+    @Test
     void strftimeNowPrintsTodayAsPythonDoes() {
         GenerationChatTemplate dated = GenerationChatTemplate.fromTokenizerConfig(JSON.createObjectNode()
                 .put("chat_template", "{{- strftime_now('%d %b %Y') }}|{{ strftime_now('%A %B %%') }}"));

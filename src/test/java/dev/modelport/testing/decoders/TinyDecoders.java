@@ -55,6 +55,12 @@ public final class TinyDecoders {
      * (no prefix, no buffers, no lm_head).
      */
     public static Checkpoint gpt2(Path dir, int layers, int hidden, int heads, int positions, long seed, boolean bare) {
+        return gpt2(dir, layers, hidden, heads, positions, seed, bare, DType.F32);
+    }
+
+    /** The same GPT-2, every tensor stored as {@code storage} (F32, F16 or BF16). */
+    public static Checkpoint gpt2(Path dir, int layers, int hidden, int heads, int positions, long seed, boolean bare,
+            DType storage) {
         ObjectNode config = JSON.createObjectNode();
         config.putArray("architectures").add("GPT2LMHeadModel");
         config.put("model_type", "gpt2").put("vocab_size", Gpt2Tokenizer.VOCAB_SIZE).put("n_embd", hidden)
@@ -100,6 +106,7 @@ public final class TinyDecoders {
         if (!bare) {
             st.put("lm_head.weight", DType.F32, new long[] {v, hidden}, w.get(p + "wte.weight"));
         }
+        storeAs(storage, config, st, w);
         writeRepo(dir, config, st, 1);
         Gpt2Tokenizer.write(dir);
         writeJson(dir.resolve("generation_config.json"), JSON.createObjectNode().put("bos_token_id", Gpt2Tokenizer.EOS)
@@ -114,6 +121,12 @@ public final class TinyDecoders {
      */
     public static Checkpoint llama(Path dir, Family family, int layers, int hidden, int heads, int kvHeads,
             int intermediate, boolean tied, ObjectNode ropeScaling, int shards, long seed) {
+        return llama(dir, family, layers, hidden, heads, kvHeads, intermediate, tied, ropeScaling, shards, seed, DType.F32);
+    }
+
+    /** The same Llama-family checkpoint, every tensor stored as {@code storage} (F32, F16 or BF16). */
+    public static Checkpoint llama(Path dir, Family family, int layers, int hidden, int heads, int kvHeads,
+            int intermediate, boolean tied, ObjectNode ropeScaling, int shards, long seed, DType storage) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -159,6 +172,7 @@ public final class TinyDecoders {
         if (!tied) {
             put(st, w, "lm_head.weight", rng, 0.3f, 0f, v, hidden);
         }
+        storeAs(storage, config, st, w);
         writeRepo(dir, config, st, shards);
         writeJson(dir.resolve("generation_config.json"), JSON.createObjectNode().put("bos_token_id", SmallBpeTokenizer.BOS)
                 .put("eos_token_id", SmallBpeTokenizer.EOS));
@@ -177,6 +191,25 @@ public final class TinyDecoders {
         }
         st.put(key, DType.F32, shape, values);
         w.put(key, values);
+    }
+
+    /**
+     * Re-stores every tensor as {@code storage}, as a half-precision save holds it, and keeps the
+     * rounded values in {@code w} so that the reference computes with exactly the stored weights.
+     */
+    private static void storeAs(DType storage, ObjectNode config, SafetensorsWriter st, Map<String, float[]> w) {
+        if (storage == DType.F32) {
+            return;
+        }
+        config.put("torch_dtype", storage == DType.F16 ? "float16" : "bfloat16");
+        for (var e : new java.util.ArrayList<>(st.tensors().entrySet())) {
+            float[] rounded = e.getValue().floats().clone();
+            for (int i = 0; i < rounded.length; i++) {
+                rounded[i] = SafetensorsWriter.roundTo(storage, rounded[i]);
+            }
+            st.put(e.getKey(), storage, e.getValue().shape(), rounded);
+            w.computeIfPresent(e.getKey(), (k, old) -> rounded);
+        }
     }
 
     private static void writeRepo(Path dir, ObjectNode config, SafetensorsWriter st, int shards) {

@@ -41,15 +41,16 @@ public final class CausalAttention {
      * @return the context {@code [B, 1, heads * d]}
      */
     public static NDArray forwardRows(NDManager work, NDArray q, NDArray k, NDArray v, KvCache[] caches, int layer) {
-        NDList rows = new NDList(caches.length);
-        for (int i = 0; i < caches.length; i++) {
-            rows.add(forward(work, row(work, q, i), row(work, k, i), row(work, v, i), caches[i], layer));
+        int b = caches.length;
+        // one native call each for the rows' views, which stay [1, ...]
+        NDList qs = q.split(b, 0);
+        NDList ks = k.split(b, 0);
+        NDList vs = v.split(b, 0);
+        NDList rows = new NDList(b);
+        for (int i = 0; i < b; i++) {
+            rows.add(forward(work, qs.get(i), ks.get(i), vs.get(i), caches[i], layer));
         }
         return NDArrays.concat(rows, 0);
-    }
-
-    private static NDArray row(NDManager work, NDArray batch, int i) {
-        return batch.get(work, i).expandDims(0);
     }
 
     /**

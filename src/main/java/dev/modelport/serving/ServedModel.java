@@ -56,7 +56,7 @@ public final class ServedModel {
         this.duration = Timer.builder("modelport.inference.duration").tag("deployment", deploymentId)
                 .publishPercentileHistogram().register(registry);
         this.batchSizes = DistributionSummary.builder("modelport.batch.size").tag("deployment", deploymentId)
-                .description("texts per forward pass").register(registry);
+                .description("texts per forward pass (generation: sequences per prefill or decode step)").register(registry);
         meters.add(duration);
         meters.add(batchSizes);
         if (pipeline instanceof TextGenerationPipeline generation) {

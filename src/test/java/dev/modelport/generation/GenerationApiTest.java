@@ -47,6 +47,7 @@ class GenerationApiTest {
         }
         LiveGeneration.deploy(GPT2, "gen-gpt2");
         LiveGeneration.deploy(LLAMA, "gen-llama");
+        assertEquals("text-generation", given().get("/api/v1/deployments/gen-gpt2").jsonPath().getString("task"));
         deployed = true;
     }
 

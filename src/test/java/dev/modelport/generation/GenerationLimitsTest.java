@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.modelport.api.TestHub;
 import dev.modelport.generation.LiveGeneration.EventStream;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -80,6 +81,19 @@ class GenerationLimitsTest {
             Thread.sleep(50);
         }
         assertEquals(200, next.statusCode(), next.asString());
+    }
+
+    @Test
+    void anotherDeploymentOnTheDeviceIsAnsweredWhileAGenerationRuns() throws Exception {
+        LiveGeneration.deploy(TestHub.SENTIMENT, "limits-neighbour");
+        try (EventStream sse = EventStream.open(base, INFERENCE, GenerationServingTest.body("Hello", 4000, true))) {
+            assertNotNull(sse.next());
+            Response other = post("/api/v1/deployments/limits-neighbour/inference", "{\"inputs\": \"good\"}");
+            assertEquals(200, other.statusCode(), other.asString());
+            // the generation lends the device one pass at a time: the other deployment did not wait for its end
+            assertEquals(1, LiveGeneration.metric("modelport_queue_depth", ID, null), "the generation is still running");
+            assertTrue(sse.next().get("generated_text").isNull());
+        }
     }
 
     @Test

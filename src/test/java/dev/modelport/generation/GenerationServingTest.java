@@ -138,7 +138,8 @@ class GenerationServingTest {
             assertEquals(cancelled + 1, LiveGeneration.awaitMetric(REQUESTS, ID, "cancelled", cancelled + 1),
                     route[0] + ": the generation ends as cancelled");
             double generated = LiveGeneration.metric(TOKENS, ID, null) - tokens;
-            assertTrue(generated < 400, route[0] + ": stopped soon after the client left, not after 4000 tokens: " + generated);
+            // 4 measured (the 3 read, then one whose event found the connection closed); slack for a busy machine
+            assertTrue(generated < 100, route[0] + ": stopped soon after the client left, not after 4000 tokens: " + generated);
             assertEquals(0, LiveGeneration.metric("modelport_queue_depth", ID, null), "no generation left in flight");
             greedy("Hi", 3); // the next request is served (200)
         }
@@ -193,6 +194,6 @@ class GenerationServingTest {
         assertEquals(cancelled + 1, LiveGeneration.awaitMetric(REQUESTS, ID, "cancelled", cancelled + 1),
                 "closing the socket stops its generation");
         double generated = LiveGeneration.metric(TOKENS, ID, null) - tokens;
-        assertTrue(generated < 400, "stopped soon after the close, not after 4000 tokens: " + generated);
+        assertTrue(generated < 100, "stopped soon after the close, not after 4000 tokens: " + generated);
     }
 }

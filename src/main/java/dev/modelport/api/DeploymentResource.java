@@ -15,6 +15,7 @@ import dev.modelport.serving.ModelServer;
 import dev.modelport.serving.ServedModel;
 import dev.modelport.serving.ServingStats;
 import io.smallrye.common.annotation.RunOnVirtualThread;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -94,7 +95,7 @@ public class DeploymentResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces({MediaType.APPLICATION_JSON, "text/event-stream"})
     @RunOnVirtualThread
-    public Response infer(@PathParam("id") String id, JsonNode body) {
+    public Response infer(@PathParam("id") String id, JsonNode body, @Context HttpServerResponse connection) {
         Deployment d = find(id);
         InferenceInput input = InferenceInput.parse(body);
         DeploymentSnapshot s = d.snapshot();
@@ -103,7 +104,7 @@ public class DeploymentResource {
                         + s.status().wireName() + " (" + Math.round(s.progress()) + "%), not ready for inference"));
         input.checkLimits(config.limits().maxInputsPerRequest(), config.limits().maxInputChars());
         if (GenerationEvents.wantsStream(body)) {
-            return GenerationEvents.stream(generation.require(id), input);
+            return GenerationEvents.stream(generation.require(id), input, connection);
         }
         return Response.ok(InferenceResponse.of(id, model.infer(input))).type(MediaType.APPLICATION_JSON_TYPE).build();
     }

@@ -11,7 +11,7 @@ import dev.modelport.serving.ServedModel;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** Finds the ready text-generation pipeline behind a deployment id, for the streaming and OpenAI routes. */
+/** Finds the ready text-generation deployment behind an id, for the streaming, WebSocket and OpenAI routes. */
 @ApplicationScoped
 public class GenerationTargets {
 
@@ -20,7 +20,11 @@ public class GenerationTargets {
     @Inject
     ModelServer server;
 
-    public TextGenerationPipeline require(String deploymentId) {
+    /** A served text-generation deployment: generations are admitted by {@code model}, run by {@code pipeline}. */
+    public record Target(ServedModel model, TextGenerationPipeline pipeline) {
+    }
+
+    public Target require(String deploymentId) {
         if (deploymentId == null || !RequestValidator.DEPLOYMENT_ID.matcher(deploymentId).matches()) {
             throw new ModelportException(ErrorCode.DEPLOYMENT_NOT_FOUND,
                     "No deployment with that id (\"model\" names a deployment id)");
@@ -34,6 +38,6 @@ public class GenerationTargets {
             throw new ModelportException(ErrorCode.UNSUPPORTED_TASK, "Deployment '" + deploymentId + "' serves "
                     + served.task() + "; only text-generation deployments generate text");
         }
-        return generation;
+        return new Target(served, generation);
     }
 }

@@ -5,16 +5,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
 import dev.modelport.pipeline.GenerationChatTemplate;
-import dev.modelport.pipeline.GenerationListener;
-import dev.modelport.pipeline.GenerationParams;
 import dev.modelport.pipeline.GenerationResult;
-import dev.modelport.pipeline.TextGenerationPipeline;
+import dev.modelport.serving.GenerationCall;
 import io.smallrye.common.annotation.RunOnVirtualThread;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -37,40 +37,42 @@ public class OpenAiChatCompletionsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces({MediaType.APPLICATION_JSON, "text/event-stream"})
     @RunOnVirtualThread
-    public Response chat(JsonNode body) {
+    public Response chat(JsonNode body, @Context HttpServerResponse connection) {
         OpenAiRequest request = OpenAiRequest.read(body);
         List<GenerationChatTemplate.Message> messages = messages(body.get("messages"));
-        TextGenerationPipeline pipeline = targets.require(request.model());
-        GenerationChatTemplate template = pipeline.chatTemplate().orElseThrow(() -> new ModelportException(
+        GenerationTargets.Target target = targets.require(request.model());
+        GenerationChatTemplate template = target.pipeline().chatTemplate().orElseThrow(() -> new ModelportException(
                 ErrorCode.UNSUPPORTED_TASK, "Deployment '" + request.model()
                         + "' has no chat_template in tokenizer_config.json; use /v1/completions"));
         String prompt = template.render(messages);
-        GenerationParams params = pipeline.parameters(request.parameters());
-        int promptTokens = pipeline.checkPrompt(prompt, false);
+        GenerationCall call = target.model().admitGeneration();
+        GenerationPrompt p = call.prepare(() -> GenerationPrompt.of(target.pipeline(), prompt, false, request.parameters()));
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
         if (!request.stream()) {
-            GenerationResult r = pipeline.generate(prompt, params, GenerationListener.NONE, false, true);
+            GenerationResult r = call.complete(p::generate);
             ObjectNode answer = OpenAiCompletionsResource.head(id, created, request.model(), "chat.completion");
             ObjectNode choice = answer.putArray("choices").addObject();
             choice.put("index", 0).putObject("message").put("role", "assistant").put("content", r.newText());
             choice.put("finish_reason", OpenAiRequest.finishReason(r.finishReason()));
-            OpenAiCompletionsResource.usage(answer, promptTokens, r.generatedTokens());
+            OpenAiCompletionsResource.usage(answer, p.tokens(), r.generatedTokens());
             return Response.ok(answer).type(MediaType.APPLICATION_JSON_TYPE).build();
         }
-        return SseStream.response(sse -> {
+        return SseStream.response(connection, sse -> {
             ObjectNode opening = chunk(id, created, request.model());
             ((ObjectNode) opening.get("choices").get(0)).putObject("delta").put("role", "assistant").put("content", "");
-            if (!sse.send(opening)) {
-                return;
-            }
-            GenerationResult r = pipeline.generate(prompt, params, (token, finish) -> {
+            boolean[] opened = {false};
+            GenerationResult r = call.stream((token, finish) -> {
+                // the role chunk goes with the first token, so a client gone before it counts as cancelled
+                if (!opened[0] && !(opened[0] = sse.send(opening))) {
+                    return false;
+                }
                 ObjectNode c = chunk(id, created, request.model());
                 ObjectNode choice = (ObjectNode) c.get("choices").get(0);
                 choice.putObject("delta").put("content", token.text());
                 choice.put("finish_reason", finish == null ? null : OpenAiRequest.finishReason(finish));
                 return sse.send(c);
-            }, false, true);
+            }, p::generate);
             if (!"cancelled".equals(r.finishReason())) {
                 sse.sendRaw("[DONE]");
             }

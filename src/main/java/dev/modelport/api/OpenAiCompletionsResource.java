@@ -4,16 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelport.config.ModelportConfig;
-import dev.modelport.pipeline.GenerationListener;
-import dev.modelport.pipeline.GenerationParams;
 import dev.modelport.pipeline.GenerationResult;
-import dev.modelport.pipeline.TextGenerationPipeline;
+import dev.modelport.serving.GenerationCall;
 import io.smallrye.common.annotation.RunOnVirtualThread;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -33,7 +33,7 @@ public class OpenAiCompletionsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces({MediaType.APPLICATION_JSON, "text/event-stream"})
     @RunOnVirtualThread
-    public Response complete(JsonNode body) {
+    public Response complete(JsonNode body, @Context HttpServerResponse connection) {
         OpenAiRequest request = OpenAiRequest.read(body);
         JsonNode promptNode = body.get("prompt");
         if (promptNode == null || !promptNode.isTextual()) {
@@ -44,24 +44,24 @@ public class OpenAiCompletionsResource {
             throw new dev.modelport.config.ModelportException(dev.modelport.config.ErrorCode.INPUT_TOO_LARGE,
                     "The prompt has " + prompt.length() + " characters (limit MAX_INPUT_CHARS=" + config.limits().maxInputChars() + ")");
         }
-        TextGenerationPipeline pipeline = targets.require(request.model());
-        GenerationParams params = pipeline.parameters(request.parameters());
-        int promptTokens = pipeline.checkPrompt(prompt, true);
+        GenerationTargets.Target target = targets.require(request.model());
+        GenerationCall call = target.model().admitGeneration();
+        GenerationPrompt p = call.prepare(() -> GenerationPrompt.of(target.pipeline(), prompt, true, request.parameters()));
         String id = "cmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
         if (!request.stream()) {
-            GenerationResult r = pipeline.generate(prompt, params, GenerationListener.NONE);
+            GenerationResult r = call.complete(p::generate);
             ObjectNode answer = head(id, created, request.model(), "text_completion");
             choice(answer, r.newText(), OpenAiRequest.finishReason(r.finishReason()));
-            usage(answer, promptTokens, r.generatedTokens());
+            usage(answer, p.tokens(), r.generatedTokens());
             return Response.ok(answer).type(MediaType.APPLICATION_JSON_TYPE).build();
         }
-        return SseStream.response(sse -> {
-            GenerationResult r = pipeline.generate(prompt, params, (token, finish) -> {
+        return SseStream.response(connection, sse -> {
+            GenerationResult r = call.stream((token, finish) -> {
                 ObjectNode chunk = head(id, created, request.model(), "text_completion");
                 choice(chunk, token.text(), finish == null ? null : OpenAiRequest.finishReason(finish));
                 return sse.send(chunk);
-            });
+            }, p::generate);
             if (!"cancelled".equals(r.finishReason())) {
                 sse.sendRaw("[DONE]");
             }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
 import dev.modelport.serving.ErrorBody;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import org.jboss.logging.Logger;
@@ -16,25 +17,33 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A Server-Sent Events answer written as events happen: one {@code data:} line per event, flushed
- * at once. A failed write means the client went away; {@link #send} then answers false so the
- * producer (a generation) stops. An error after the stream has started is sent as an
- * {@code event: error} with the usual error body, since the status line is already gone.
+ * at once. Once the client has gone away {@link #send} answers false, so the producer (a
+ * generation) stops. That is read off the connection, not off a failed write: a write to a
+ * connection the client has closed is dropped by Vert.x without an error. An error after the
+ * stream has started is sent as an {@code event: error} with the usual error body, since the
+ * status line is already gone.
  */
 public final class SseStream {
     private static final Logger LOG = Logger.getLogger(SseStream.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final OutputStream out;
+    private final HttpServerResponse connection;
     private boolean open = true;
 
-    private SseStream(OutputStream out) {
+    private SseStream(OutputStream out, HttpServerResponse connection) {
         this.out = out;
+        this.connection = connection;
     }
 
-    /** A 200 text/event-stream response whose body is written by {@code producer}. */
-    public static Response response(Producer producer) {
+    /**
+     * A 200 text/event-stream response whose body is written by {@code producer}.
+     *
+     * @param connection the request's response, watched for the client going away
+     */
+    public static Response response(HttpServerResponse connection, Producer producer) {
         StreamingOutput body = out -> {
-            SseStream stream = new SseStream(out);
+            SseStream stream = new SseStream(out, connection);
             try {
                 producer.produce(stream);
             } catch (ModelportException e) {
@@ -77,7 +86,8 @@ public final class SseStream {
     }
 
     private boolean write(String event) {
-        if (!open) {
+        if (!open || connection.closed()) {
+            open = false;
             return false;
         }
         try {

@@ -28,6 +28,8 @@ final class GenerationBatcher {
     private final ArrayDeque<Step> pending = new ArrayDeque<>();
     /** Generations between their prefill and their end, each about to submit a decode step. */
     private int active;
+    /** Lends each pass the device; set once by the serving layer before the first generation. */
+    private volatile DeviceGate gate = DeviceGate.DIRECT;
 
     private record Step(KvCache cache, long token, CompletableFuture<float[]> logits) {
     }
@@ -42,6 +44,10 @@ final class GenerationBatcher {
      * streaming their last token, so that a batch is not split into stragglers.
      */
     private static final long GATHER_NANOS = 2_000_000;
+
+    void gate(DeviceGate deviceGate) {
+        this.gate = deviceGate;
+    }
 
     /** A generation starts decoding (after its prefill); pair with {@link #leave()}. */
     void join() {
@@ -61,7 +67,7 @@ final class GenerationBatcher {
     float[] prefill(java.util.function.Supplier<float[]> forward) {
         turns.acquireUninterruptibly();
         try {
-            return forward.get();
+            return gate.pass(1, forward);
         } finally {
             turns.release();
         }
@@ -121,7 +127,7 @@ final class GenerationBatcher {
             tokens[i] = batch.get(i).token();
         }
         try {
-            float[][] rows = model.nextLogitsRows(caches, tokens);
+            float[][] rows = gate.pass(batch.size(), () -> model.nextLogitsRows(caches, tokens));
             for (int i = 0; i < rows.length; i++) {
                 batch.get(i).logits().complete(rows[i]);
             }

@@ -72,15 +72,32 @@ public final class TextGenerationPipeline implements Pipeline {
 
     @Override
     public JsonNode run(JsonNode inputs, JsonNode parameters) {
+        return run(inputs, parameters, GenerationListener.NONE);
+    }
+
+    /**
+     * {@link #run(JsonNode, JsonNode)} with every token shown to {@code listener}; once it stops a
+     * generation, the texts after it are not generated (the caller gave up on the whole request).
+     */
+    public JsonNode run(JsonNode inputs, JsonNode parameters, GenerationListener listener) {
         TextInputs texts = TextInputs.parse(inputs);
         GenerationParams params = GenerationParams.read(parameters, defaults);
         ArrayNode out = Json.array();
         for (String text : texts.texts()) {
+            GenerationResult result = generate(text, params, listener);
             ArrayNode one = Json.array();
-            one.addObject().put("generated_text", generate(text, params, GenerationListener.NONE).generatedText());
+            one.addObject().put("generated_text", result.generatedText());
             out.add(texts.batched() ? one : one.get(0));
+            if ("cancelled".equals(result.finishReason())) {
+                break;
+            }
         }
         return out;
+    }
+
+    /** Lets the serving layer lend the device to each forward pass (see {@link DeviceGate}). */
+    public void shareDevice(DeviceGate gate) {
+        batcher.gate(gate);
     }
 
     /** Reads {@code parameters} against the repo's defaults (INVALID_INPUT for a bad one). */

@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,25 +45,10 @@ class GenerationApiTest {
             TinyDecoders.gpt2(root.resolve(GPT2), 2, 32, 4, 128, 21, false);
             TinyDecoders.llama(root.resolve(LLAMA), Family.QWEN2, 2, 32, 4, 2, 48, true, null, 2, 22);
         }
-        deploy(GPT2, "gen-gpt2");
-        deploy(LLAMA, "gen-llama");
+        LiveGeneration.deploy(GPT2, "gen-gpt2");
+        LiveGeneration.deploy(LLAMA, "gen-llama");
+        assertEquals("text-generation", given().get("/api/v1/deployments/gen-gpt2").jsonPath().getString("task"));
         deployed = true;
-    }
-
-    private static void deploy(String model, String id) throws InterruptedException {
-        given().contentType(ContentType.JSON).body(Map.of("model_id", model, "deployment_id", id))
-                .post("/api/v1/deploy").then().statusCode(202);
-        JsonPath last = null;
-        for (int i = 0; i < 600; i++) {
-            last = given().get("/api/v1/deployments/" + id).then().extract().jsonPath();
-            String status = last.getString("status");
-            if (!List.of("initializing", "validating", "downloading", "loading", "creating", "starting").contains(status)) {
-                break;
-            }
-            Thread.sleep(100);
-        }
-        assertEquals("completed", last.getString("status"), last.prettify());
-        assertEquals("text-generation", last.getString("task"));
     }
 
     private static Response post(String path, String body) {

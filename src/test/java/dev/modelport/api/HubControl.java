@@ -38,6 +38,16 @@ final class HubControl {
         post("/_faults", "{}");
     }
 
+    /** Replaces the hub's faults with these (FakeHub's /_faults JSON). */
+    void faults(String json) {
+        post("/_faults", json);
+    }
+
+    /** Whether a one-shot fault is still waiting for its request (false once it has hit). */
+    boolean faultArmed() {
+        return get("/_stats").path("faults_armed").asBoolean();
+    }
+
     long bytesServed(String repo, String path) {
         return get("/_stats").path("bytes").path(repo + "/" + path).asLong(0);
     }

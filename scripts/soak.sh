@@ -18,12 +18,5 @@ cd "$(dirname "$0")/.."
 # big batches lose time in glibc malloc, and spinning OpenMP threads starve each other on shared cores.
 export GLIBC_TUNABLES=${GLIBC_TUNABLES:-glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296}
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
-rm -f target/soak/report.txt
-status=0
-./mvnw -B -q verify -Dquarkus.quinoa=false -DexcludedTestGroups=none -Dit.test=SoakIT \
-  -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false || status=$?
-if [ -f target/soak/report.txt ]; then
-  echo "== soak report (target/soak/report.txt)"
-  cat target/soak/report.txt
-fi
-exit $status
+exec ./mvnw -B -q verify -Dquarkus.quinoa=false -DexcludedTestGroups=none -Dit.test=SoakIT \
+  -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false

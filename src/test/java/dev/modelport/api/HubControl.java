@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelport.runtime.Head;
 import dev.modelport.testing.models.TinyCheckpoints;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,6 +30,13 @@ final class HubControl {
     HubControl(String url, String root) {
         this.url = url;
         this.root = Path.of(root);
+    }
+
+    /** The hub the running service is configured with (TestHub's), from within a {@code @QuarkusTest}. */
+    static HubControl ofService() {
+        Config config = ConfigProvider.getConfig();
+        return new HubControl(config.getValue("modelport.hub.endpoint", String.class),
+                config.getValue("test.hub-root", String.class));
     }
 
     void throttle(long bytesPerSecond) {

@@ -85,17 +85,13 @@ class HubFaultsThroughApiTest {
         }
     }
 
-    @ConfigProperty(name = "modelport.hub.endpoint")
-    String hubUrl;
-    @ConfigProperty(name = "test.hub-root")
-    String hubRoot;
     @ConfigProperty(name = "modelport.storage.hub-cache")
     String cache;
     HubControl hub;
 
     @BeforeEach
     void connectHub() {
-        hub = new HubControl(hubUrl, hubRoot);
+        hub = HubControl.ofService();
     }
 
     @AfterEach

@@ -1,6 +1,7 @@
 #!/bin/bash
-# Builds the JVM image, runs it with `docker run -p`, deploys a tiny model from a hub on this host and
-# gets an inference. Needs a running Docker engine, python3, and a built app:
+# Builds the JVM image, runs it with `docker run --read-only -p`, deploys a tiny model from a hub on this
+# host and gets an inference: the native libraries were unpacked at image build, none is written at run
+# time. Needs a running Docker engine, python3, and a built app:
 #   ./mvnw -B package -DskipTests -Dquarkus.quinoa=false   (also compiles the test hub into target/test-classes)
 # BASE_IMAGE=eclipse-temurin:25-jre uses a registry's JRE image; left unset, a Debian bookworm base
 # (debootstrap) with a jlink runtime of the JDK in JAVA_HOME is built locally, for machines without one.
@@ -78,10 +79,16 @@ while True:
 PY
 pids+=($!)
 
-step "docker run -p $HOST_PORT:8000"
+step "native libraries in the image"
+docker run --rm --entrypoint /bin/bash "$IMAGE" -c \
+  'find "$DJL_CACHE_DIR" \( -name libtorch.so -o -name libtokenizers.so -o -name libjnidispatch.so \) -printf "  %p (%s bytes)\n"'
+
+# A read-only root filesystem: the container may write only to its volumes and a tmpfs /tmp (for the
+# JVM), so a native library unpacked into the image's DJL_CACHE_DIR would fail the deployment below.
+step "docker run --read-only -p $HOST_PORT:8000"
 start=$(date +%s)
-container=$(docker run -d -p "$HOST_PORT:8000" -e HF_ENDPOINT="http://$gateway:$HUB_PORT" \
-  -v modelport-smoke-cache:/data/huggingface_cache "$IMAGE")
+container=$(docker run -d --read-only --tmpfs /tmp -p "$HOST_PORT:8000" \
+  -e HF_ENDPOINT="http://$gateway:$HUB_PORT" -v modelport-smoke-cache:/data/huggingface_cache "$IMAGE")
 base="http://127.0.0.1:$HOST_PORT"
 for _ in $(seq 1 120); do
   curl -fsS "$base/q/health/ready" >/dev/null 2>&1 && break
@@ -107,9 +114,15 @@ answer=$(curl -fsS -X POST "$base/api/v1/deployments/smoke/inference" -H 'Conten
   -d '{"inputs": "I love this product!"}')
 echo "$answer"
 grep -q '"status":"success"' <<< "$answer"
-# the engine is loaded now; libtorch must have come from the image, not been unpacked again
-echo "written by the container under DJL_CACHE_DIR:"
-docker diff "$container" | grep '/opt/modelport/djl/' || echo "  nothing"
+# the engine and the tokenizer are loaded now; both native libraries must have come from the image
+changed=$(docker diff "$container")
+echo "changed in the container's filesystem outside its volumes and tmpfs: ${changed:-nothing}"
+[[ -z $changed ]] || { echo "the container wrote to its image layer" >&2; exit 1; }
+# /tmp is writable: a library unpacked there (JNA does so unless told where its own is) would not show above
+in_tmp=$(docker exec "$container" find /tmp -type f \( -name '*.so*' -o -name 'jna*' \))
+echo "native libraries written to /tmp: ${in_tmp:-none}"
+[[ -z $in_tmp ]] || { echo "a native library was unpacked at run time" >&2; exit 1; }
+docker exec "$container" test -s /data/logs/deployment.log && echo "log file written to the /data/logs volume"
 step "health check as Docker sees it"
 for _ in $(seq 1 25); do
   health=$(docker inspect -f '{{.State.Health.Status}}' "$container")

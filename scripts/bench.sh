@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one benchmark (tests tagged "benchmark", excluded from scripts/test.sh) and prints its table.
-#   scripts/bench.sh download | minilm | load | generate
+#   scripts/bench.sh download | minilm | load | generate | soak
 # load: BENCH_SECONDS=30 scripts/bench.sh load   sets the seconds per level (default 10)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +14,7 @@ case "${1:-}" in
   minilm) test=MiniLmBenchmark ;;
   load) test=ServingLoadBenchmark ;;
   generate) test=GenerationBenchmark ;;
-  *) echo "usage: scripts/bench.sh download|minilm|load|generate" >&2; exit 2 ;;
+  soak) exec scripts/soak.sh ;;  # against the packaged service as a process; SOAK_* knobs in scripts/soak.sh
+  *) echo "usage: scripts/bench.sh download|minilm|load|generate|soak" >&2; exit 2 ;;
 esac
 exec ./mvnw -B -q test -Dquarkus.quinoa=false -DexcludedTestGroups=none -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false

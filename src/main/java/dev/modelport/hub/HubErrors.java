@@ -82,18 +82,22 @@ final class HubErrors {
 
     /** A short reason for a transport failure, fit for a user-facing message. */
     static String describe(Throwable e) {
+        // The JDK client reports a refused connection as a ConnectException without a message caused by a
+        // ClosedChannelException: look for the kind along the whole chain before unwrapping to a message.
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof ConnectException || c instanceof HttpConnectTimeoutException) {
+                return "could not connect";
+            }
+            if (c instanceof UnknownHostException || c instanceof UnresolvedAddressException) {
+                return "unknown host";
+            }
+            if (c instanceof HttpTimeoutException) {
+                return "timed out";
+            }
+        }
         Throwable t = e;
         while (t.getCause() != null && (t.getMessage() == null || t instanceof java.util.concurrent.ExecutionException)) {
             t = t.getCause();
-        }
-        if (t instanceof ConnectException || t instanceof HttpConnectTimeoutException) {
-            return "could not connect";
-        }
-        if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
-            return "unknown host";
-        }
-        if (t instanceof HttpTimeoutException) {
-            return "timed out";
         }
         String msg = t.getMessage();
         return msg == null || msg.isBlank() ? t.getClass().getSimpleName() : msg;

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelport.runtime.Head;
 import dev.modelport.testing.models.TinyCheckpoints;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,12 +32,29 @@ final class HubControl {
         this.root = Path.of(root);
     }
 
+    /** The hub the running service is configured with (TestHub's), from within a {@code @QuarkusTest}. */
+    static HubControl ofService() {
+        Config config = ConfigProvider.getConfig();
+        return new HubControl(config.getValue("modelport.hub.endpoint", String.class),
+                config.getValue("test.hub-root", String.class));
+    }
+
     void throttle(long bytesPerSecond) {
         post("/_faults", "{\"rate_bps\": " + bytesPerSecond + "}");
     }
 
     void clearFaults() {
         post("/_faults", "{}");
+    }
+
+    /** Replaces the hub's faults with these (FakeHub's /_faults JSON). */
+    void faults(String json) {
+        post("/_faults", json);
+    }
+
+    /** Whether a one-shot fault is still waiting for its request (false once it has hit). */
+    boolean faultArmed() {
+        return get("/_stats").path("faults_armed").asBoolean();
     }
 
     long bytesServed(String repo, String path) {

@@ -13,14 +13,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /** A real WebSocket client (the JDK's) that records every event until the server closes. */
-final class ProgressClient implements WebSocket.Listener {
+public final class ProgressClient implements WebSocket.Listener {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    final List<JsonNode> events = new CopyOnWriteArrayList<>();
+    public final List<JsonNode> events = new CopyOnWriteArrayList<>();
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
 
-    static ProgressClient connect(String url) {
+    public static ProgressClient connect(String url) {
         ProgressClient c = new ProgressClient();
         // The service listens on IPv4; "localhost" may resolve to ::1 first and stall the handshake.
         HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create(url.replace("//localhost:", "//127.0.0.1:")), c).join();
@@ -53,7 +53,7 @@ final class ProgressClient implements WebSocket.Listener {
         closed.completeExceptionally(error);
     }
 
-    int awaitClose(int seconds) throws Exception {
+    public int awaitClose(int seconds) throws Exception {
         return closed.get(seconds, TimeUnit.SECONDS);
     }
 }

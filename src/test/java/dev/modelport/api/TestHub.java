@@ -58,6 +58,8 @@ public class TestHub implements QuarkusTestResourceLifecycleManager {
                     "modelport.hub.endpoint", hub.url(),
                     "test.hub-root", root.toString(),
                     "modelport.hub.retries", "3",
+                    // a stalled transfer (HubFaultsThroughApiTest) is dropped and resumed after this, not a minute
+                    "modelport.hub.stall-timeout-seconds", "5",
                     "modelport.storage.hub-cache", dir.resolve("cache").toString(),
                     "modelport.storage.model-storage-path", dir.resolve("deployed").toString(),
                     "modelport.serving.dedicated-ports-enabled", "true",

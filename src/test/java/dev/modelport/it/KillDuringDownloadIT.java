@@ -1,7 +1,6 @@
 package dev.modelport.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelport.runtime.Head;
 import dev.modelport.testing.hub.FakeHub;
 import dev.modelport.testing.models.TinyCheckpoints;
@@ -25,7 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * weights well under twice in all.
  */
 class KillDuringDownloadIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String MODEL = "crash-org/tiny-bert-sentiment";
     private static final String WEIGHTS = "model.safetensors";
 
@@ -43,10 +41,9 @@ class KillDuringDownloadIT {
             Map<String, String> env = Map.of("HF_ENDPOINT", hub.url());
             ServiceProcess first = ServiceProcess.start(dir, env);
             try {
-                var r = first.post("/api/v1/deploy", "{\"model_id\":\"" + MODEL + "\",\"deployment_id\":\"crashy\"}");
-                assertEquals(202, r.statusCode(), r.body());
+                first.deploy(MODEL, "crashy");
                 awaitServed(hub, size * 2 / 5, first);
-                assertEquals("downloading", status(first, "crashy"), "the kill lands during the download");
+                assertEquals("downloading", first.status("crashy"), "the kill lands during the download");
             } finally {
                 first.kill();
             }
@@ -114,10 +111,6 @@ class KillDuringDownloadIT {
             }
         }
         return last;
-    }
-
-    private static String status(ServiceProcess s, String id) throws Exception {
-        return JSON.readTree(s.get("/api/v1/deployments/" + id).body()).path("status").asText();
     }
 
 }

@@ -1,5 +1,8 @@
 package dev.modelport.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -10,15 +13,27 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
-/** The packaged service (target/quarkus-app) run as a real process, as a user runs it. */
-final class ServiceProcess implements AutoCloseable {
+/**
+ * The packaged service (target/quarkus-app) run as a real process, as a user runs it, and the few
+ * calls the crash, disk and soak runs make on it.
+ */
+public final class ServiceProcess implements AutoCloseable {
+    /** Statuses a deployment never leaves by itself. */
+    public static final Set<String> ENDED = Set.of("completed", "failed", "cancelled", "stopped");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+
     private final Process process;
-    final int port;
-    final Path log;
+    public final int port;
+    public final Path log;
 
     private ServiceProcess(Process process, int port, Path log) {
         this.process = process;
@@ -26,7 +41,12 @@ final class ServiceProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static ServiceProcess start(Path workDir, Map<String, String> env) throws IOException {
+    public static ServiceProcess start(Path workDir, Map<String, String> env) throws IOException {
+        return start(workDir, env, List.of());
+    }
+
+    /** @param jvmOptions extra JVM options before {@code -jar}, e.g. a fixed heap for the soak run */
+    public static ServiceProcess start(Path workDir, Map<String, String> env, List<String> jvmOptions) throws IOException {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
         if (!Files.exists(jar)) {
             throw new IllegalStateException("package the service first: " + jar);
@@ -34,7 +54,10 @@ final class ServiceProcess implements AutoCloseable {
         int port = freePort();
         String java = ProcessHandle.current().info().command().orElse("java");
         Path log = workDir.resolve("service-" + port + ".log");
-        ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Dai.djl.offline=true", "-jar", jar.toString()))
+        List<String> command = new ArrayList<>(List.of(java, "-Dai.djl.offline=true"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> e = new HashMap<>(env);
         e.put("QUARKUS_HTTP_PORT", String.valueOf(port));
@@ -48,19 +71,48 @@ final class ServiceProcess implements AutoCloseable {
         return s;
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://127.0.0.1:" + port + path;
     }
 
-    HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url(path))).GET().build(),
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url(path)))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url(path)))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    public HttpResponse<String> delete(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** POST /api/v1/deploy of a model under an id; fails unless it is accepted (202). */
+    public void deploy(String model, String id) throws IOException, InterruptedException {
+        HttpResponse<String> r = post("/api/v1/deploy", "{\"model_id\":\"" + model + "\",\"deployment_id\":\"" + id + "\"}");
+        if (r.statusCode() != 202) {
+            throw new AssertionError("deploy of " + model + " as " + id + " answered " + r.statusCode() + ": " + r.body());
+        }
+    }
+
+    /** The deployment as GET /api/v1/deployments/{id} shows it (a missing node when it is unknown). */
+    public JsonNode deployment(String id) throws IOException, InterruptedException {
+        HttpResponse<String> r = get("/api/v1/deployments/" + id);
+        return r.statusCode() == 200 ? JSON.readTree(r.body()) : JSON.missingNode();
+    }
+
+    public String status(String id) throws IOException, InterruptedException {
+        return deployment(id).path("status").asText();
     }
 
     private void awaitReady(Duration limit) {
@@ -84,32 +136,58 @@ final class ServiceProcess implements AutoCloseable {
         throw new IllegalStateException("service not ready in " + limit + ": " + tail());
     }
 
-    /** Polls a deployment until it is completed, failed or cancelled (2 minutes at most). */
-    com.fasterxml.jackson.databind.JsonNode awaitEnded(String id) throws IOException, InterruptedException {
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    /** Polls a deployment until it is completed, failed, cancelled or stopped (2 minutes at most). */
+    public JsonNode awaitEnded(String id) throws IOException, InterruptedException {
         long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        com.fasterxml.jackson.databind.JsonNode d = null;
+        JsonNode d = null;
         while (System.nanoTime() < end) {
-            HttpResponse<String> r = get("/api/v1/deployments/" + id);
-            if (r.statusCode() == 200) {
-                d = json.readTree(r.body());
-                String st = d.path("status").asText();
-                if (st.equals("completed") || st.equals("failed") || st.equals("cancelled")) {
-                    return d;
-                }
+            d = deployment(id);
+            if (ENDED.contains(d.path("status").asText())) {
+                return d;
             }
             sleep(200);
         }
         throw new AssertionError("deployment " + id + " never ended: " + d + "\n" + tail());
     }
 
+    /** Polls (every few milliseconds, to catch a short stage) until the deployment shows this status. */
+    public void awaitStatus(String id, String status, Duration limit) throws IOException, InterruptedException {
+        long end = System.nanoTime() + limit.toNanos();
+        String seen = "";
+        while (System.nanoTime() < end) {
+            seen = status(id);
+            if (seen.equals(status)) {
+                return;
+            }
+            if (ENDED.contains(seen)) {
+                break;
+            }
+            sleep(5);
+        }
+        throw new AssertionError("deployment " + id + " did not reach " + status + " (last: " + seen + ")\n" + tail());
+    }
+
+    /** The resident set size of the service, from /proc/PID/status (VmRSS), in bytes. */
+    public long rssBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+            throw new IllegalStateException("no VmRSS for process " + pid());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** kill -9: no shutdown hooks, as in a crash. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
     }
 
-    String tail() {
+    public String tail() {
         try {
             List<String> lines = Files.readAllLines(log);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
@@ -122,19 +200,19 @@ final class ServiceProcess implements AutoCloseable {
     public void close() throws InterruptedException {
         if (process.isAlive()) {
             process.destroy();
-            if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 kill();
             }
         }
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
     }
 
-    static void sleep(long ms) {
+    public static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {

@@ -440,6 +440,7 @@ public final class FakeHub implements AutoCloseable {
             Map<String, Object> stats = new LinkedHashMap<>();
             stats.put("bytes", snapshot(bytesServed));
             stats.put("requests", snapshot(requests));
+            stats.put("faults_armed", bodyFault.get() != null || statusFault.get() != null);
             return json(req, out, 200, stats, Map.of());
         }
         if (path.equals("/_faults") && req.method().equals("POST")) {
@@ -475,18 +476,42 @@ public final class FakeHub implements AutoCloseable {
         return out;
     }
 
-    /** The hub.py fault switch, for scripts: {"drop_after_bytes": N, "status_once": S, "rate_bps": R}. */
+    /**
+     * The hub.py fault switch, for scripts and tests in another class loader. Replaces all faults with:
+     * {"drop_after_bytes": N, "truncate_after_bytes": N, "stall_after_bytes": N, "stall_ms": M, "status_once": S,
+     * "too_many_requests_once": RETRY_AFTER_S, "rate_bps": R, "redirect_lfs_to_dead_host": true,
+     * "wrong_sha256": {"repo", "path"}, "wrong_linked_size": {"repo", "path", "size"}}.
+     */
     private boolean postFaults(Request req, OutputStream out) throws IOException {
         JsonNode f = JSON.readTree(req.body().length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : req.body());
         clearFaults();
         if (f.has("drop_after_bytes")) {
             dropAfterBytes(f.get("drop_after_bytes").asLong());
         }
+        if (f.has("truncate_after_bytes")) {
+            truncateAfterBytes(f.get("truncate_after_bytes").asLong());
+        }
+        if (f.has("stall_after_bytes")) {
+            stallAfterBytes(f.get("stall_after_bytes").asLong(), Duration.ofMillis(f.path("stall_ms").asLong(30_000)));
+        }
         if (f.has("status_once")) {
             statusOnce(f.get("status_once").asInt());
         }
+        if (f.has("too_many_requests_once")) {
+            tooManyRequestsOnce(f.get("too_many_requests_once").asInt());
+        }
         if (f.has("rate_bps")) {
             throttle(f.get("rate_bps").asLong());
+        }
+        if (f.path("redirect_lfs_to_dead_host").asBoolean()) {
+            redirectLfsToDeadHost();
+        }
+        if (f.has("wrong_sha256")) {
+            wrongSha256(f.get("wrong_sha256").path("repo").asText(), f.get("wrong_sha256").path("path").asText());
+        }
+        if (f.has("wrong_linked_size")) {
+            JsonNode w = f.get("wrong_linked_size");
+            wrongLinkedSize(w.path("repo").asText(), w.path("path").asText(), w.path("size").asLong());
         }
         return json(req, out, 200, f, Map.of());
     }

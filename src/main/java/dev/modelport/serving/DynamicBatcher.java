@@ -60,6 +60,11 @@ final class DynamicBatcher {
                     ? "Deployment " + deploymentId + " is stopping"
                     : "Deployment " + deploymentId + " has " + (queue.size()) + " requests waiting (MAX_QUEUE_SIZE); retry shortly");
         }
+        // close() may have drained the queue between the check and the offer: nothing would take
+        // this request any more, so it must not stay there
+        if (closed && queue.remove(p)) {
+            throw new ModelportException(ErrorCode.DEPLOYMENT_NOT_READY, "Deployment " + deploymentId + " is stopping");
+        }
         return p;
     }
 
@@ -75,6 +80,8 @@ final class DynamicBatcher {
 
     private void dispatch() {
         Pending held = null;
+        // taken from the queue but not yet handed to a worker: answered here if the dispatch fails
+        List<Pending> members = new java.util.ArrayList<>();
         while (!closed) {
             try {
                 Pending first = held != null ? held : queue.take();
@@ -82,15 +89,16 @@ final class DynamicBatcher {
                 if (first.abandoned()) {
                     continue;
                 }
+                members.add(first);
                 device.acquire();
                 boolean handedOver = false;
                 try {
                     Batch batch = new Batch(first.input, maxTexts);
-                    List<Pending> members = new java.util.ArrayList<>();
-                    members.add(first);
                     held = gather(batch, members, first.arrivedNanos + maxDelayNanos);
-                    workers.execute(() -> runHoldingPermit(members));
+                    List<Pending> running = members;
+                    workers.execute(() -> runHoldingPermit(running));
                     handedOver = true;
+                    members = new java.util.ArrayList<>();
                 } finally {
                     if (!handedOver) {
                         device.release();
@@ -103,11 +111,15 @@ final class DynamicBatcher {
                 break;
             } catch (RuntimeException e) {
                 LOG.errorf(e, "batcher of %s failed to dispatch", deploymentId);
+                members.forEach(p -> p.result.completeExceptionally(e));
+                members = new java.util.ArrayList<>();
             }
         }
         if (held != null) {
-            held.result.completeExceptionally(stopped());
+            members.add(held);
         }
+        members.forEach(p -> p.result.completeExceptionally(stopped()));
+        // a request offered while the dispatcher stopped is answered by close() or by submit()
     }
 
     private ModelportException stopped() {

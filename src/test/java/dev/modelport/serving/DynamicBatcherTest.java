@@ -140,17 +140,24 @@ class DynamicBatcherTest {
     }
 
     @Test
-    void closingFailsWhatIsStillQueued() throws Exception {
+    void closingAnswersEveryRequestItTookOrQueued() throws Exception {
         batcher = new DynamicBatcher("t", pipeline, device, workers, 1, 0, 10, sizes);
         device.acquire();
-        batcher.submit(input("{\"inputs\": \"held\"}"));
+        Pending held = batcher.submit(input("{\"inputs\": \"held\"}"));
         while (batcher.waiting() > 0) {
             Thread.sleep(5);
         }
+        // "held" is out of the queue, with the dispatcher waiting for the device: an undeploy now
+        // must answer it too, or its caller waits for INFERENCE_TIMEOUT_MS
         Pending queued = batcher.submit(input("{\"inputs\": \"queued\"}"));
         batcher.close(1000);
-        var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> queued.result.get(10, TimeUnit.SECONDS));
-        assertInstanceOf(ModelportException.class, e.getCause());
+        for (Pending p : List.of(held, queued)) {
+            var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> p.result.get(10, TimeUnit.SECONDS));
+            assertEquals(ErrorCode.DEPLOYMENT_NOT_READY, assertInstanceOf(ModelportException.class, e.getCause()).code());
+        }
+        ModelportException late = assertThrows(ModelportException.class, () -> batcher.submit(input("{\"inputs\": \"late\"}")));
+        assertEquals(ErrorCode.DEPLOYMENT_NOT_READY, late.code());
         device.release();
+        assertTrue(pipeline.calls.isEmpty(), "nothing ran after the close");
     }
 }

@@ -76,23 +76,49 @@ public final class TextGenerationPipeline implements Pipeline {
     }
 
     /**
-     * {@link #run(JsonNode, JsonNode)} with every token shown to {@code listener}; once it stops a
-     * generation, the texts after it are not generated (the caller gave up on the whole request).
+     * {@link #run(JsonNode, JsonNode)} with every token shown to {@code listener} (from several
+     * threads for a list input). The texts of a list are generated at once, each on its own virtual
+     * thread, so their decode steps share batched forward passes like concurrent requests do; the
+     * answers keep the inputs' order. A listener that stops one generation is asked again by the
+     * others at their next token, so a caller that gives up stops them all.
      */
     public JsonNode run(JsonNode inputs, JsonNode parameters, GenerationListener listener) {
         TextInputs texts = TextInputs.parse(inputs);
         GenerationParams params = GenerationParams.read(parameters, defaults);
         ArrayNode out = Json.array();
-        for (String text : texts.texts()) {
-            GenerationResult result = generate(text, params, listener);
+        for (GenerationResult result : generateAll(texts.texts(), params, listener)) {
             ArrayNode one = Json.array();
             one.addObject().put("generated_text", result.generatedText());
             out.add(texts.batched() ? one : one.get(0));
-            if ("cancelled".equals(result.finishReason())) {
-                break;
-            }
         }
         return out;
+    }
+
+    private List<GenerationResult> generateAll(List<String> prompts, GenerationParams params, GenerationListener listener) {
+        if (prompts.size() == 1) {
+            return List.of(generate(prompts.getFirst(), params, listener));
+        }
+        try (java.util.concurrent.ExecutorService each = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<GenerationResult>> running = prompts.stream()
+                    .map(prompt -> each.submit(() -> generate(prompt, params, listener))).toList();
+            List<GenerationResult> results = new ArrayList<>();
+            try {
+                for (java.util.concurrent.Future<GenerationResult> f : running) {
+                    results.add(f.get());
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                each.shutdownNow(); // the others stop at their next step
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new ModelportException(ErrorCode.INTERNAL_ERROR, "the generation failed", e.getCause());
+            } catch (InterruptedException e) {
+                each.shutdownNow();
+                Thread.currentThread().interrupt();
+                throw new ModelportException(ErrorCode.INTERRUPTED, "The generation was interrupted");
+            }
+            return results;
+        }
     }
 
     /** Lets the serving layer lend the device to each forward pass (see {@link DeviceGate}). */

@@ -141,6 +141,33 @@ class TextGenerationTest {
     }
 
     @Test
+    void aListInputIsGeneratedTogetherAndAnsweredInOrder() throws Exception {
+        List<String> prompts = List.of("Hello", "The weather today is", "Once upon a time in a land far away");
+        String json = "{\"max_new_tokens\": 24, \"do_sample\": true, \"seed\": 5}";
+        List<String> alone = new ArrayList<>();
+        for (String prompt : prompts) {
+            alone.add(gpt2.generate(prompt, params(gpt2, json), GenerationListener.NONE).generatedText());
+        }
+        java.util.concurrent.atomic.AtomicInteger widest = new java.util.concurrent.atomic.AtomicInteger();
+        gpt2.shareDevice(new dev.modelport.pipeline.DeviceGate() {
+            @Override
+            public <T> T pass(int sequences, java.util.function.Supplier<T> forward) {
+                widest.accumulateAndGet(sequences, Math::max);
+                return forward.get();
+            }
+        });
+        try {
+            JsonNode out = gpt2.run(JSON.valueToTree(prompts), JSON.readTree(json));
+            for (int i = 0; i < prompts.size(); i++) {
+                assertEquals(alone.get(i), out.get(i).get(0).get("generated_text").asText(), "answer " + i + " in input order");
+            }
+            assertTrue(widest.get() >= 2, "the texts' decode steps shared a pass (widest " + widest.get() + ")");
+        } finally {
+            gpt2.shareDevice(dev.modelport.pipeline.DeviceGate.DIRECT);
+        }
+    }
+
+    @Test
     void aSeedReproducesTheSampledText() throws Exception {
         String json = "{\"do_sample\": true, \"temperature\": 1.3, \"top_k\": 40, \"top_p\": 0.95, \"max_new_tokens\": 20, \"seed\": %d}";
         String first = gpt2.generate("Once upon a time", params(gpt2, json.formatted(7)), GenerationListener.NONE).newText();

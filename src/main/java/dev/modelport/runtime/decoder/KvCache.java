@@ -45,17 +45,29 @@ public final class KvCache {
      * @return {k, v} each {@code [1, kvHeads, length + T, d]}
      */
     public NDArray[] append(NDManager work, int layer, NDArray k, NDArray v) {
+        return append(work, layer, k, v, length + Math.toIntExact(k.getShape().get(2)));
+    }
+
+    /**
+     * {@link #append(NDManager, int, NDArray, NDArray)} with views {@code width} positions long,
+     * at least the past and the new positions: what lies after them is zeros, for the caller to
+     * mask, so that sequences of different lengths line up in one batch without padding copies.
+     */
+    public NDArray[] append(NDManager work, int layer, NDArray k, NDArray v, int width) {
         int end = length + Math.toIntExact(k.getShape().get(2));
-        keys[layer] = write(keys[layer], k, end);
-        values[layer] = write(values[layer], v, end);
-        NDIndex filled = new NDIndex(":, :, :{}", end);
+        if (width < end) {
+            throw new IllegalArgumentException("a view of " + width + " positions cannot hold " + end);
+        }
+        keys[layer] = write(keys[layer], k, end, width);
+        values[layer] = write(values[layer], v, end, width);
+        NDIndex filled = new NDIndex(":, :, :{}", width);
         return new NDArray[] {keys[layer].get(work, filled), values[layer].get(work, filled)};
     }
 
-    private NDArray write(NDArray buffer, NDArray add, int end) {
+    private NDArray write(NDArray buffer, NDArray add, int end, int width) {
         NDArray target = buffer;
-        if (target == null || target.getShape().get(2) < end) {
-            target = grown(buffer, add, end);
+        if (target == null || target.getShape().get(2) < width) {
+            target = grown(buffer, add, width);
         }
         target.set(new NDIndex(":, :, {}:{}", length, end), add);
         return target;

@@ -15,6 +15,10 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * text-generation: the prompt is run once into a per-generation key/value cache, then one token per
@@ -98,15 +102,15 @@ public final class TextGenerationPipeline implements Pipeline {
         if (prompts.size() == 1) {
             return List.of(generate(prompts.getFirst(), params, listener));
         }
-        try (java.util.concurrent.ExecutorService each = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            List<java.util.concurrent.Future<GenerationResult>> running = prompts.stream()
+        try (ExecutorService each = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<GenerationResult>> running = prompts.stream()
                     .map(prompt -> each.submit(() -> generate(prompt, params, listener))).toList();
             List<GenerationResult> results = new ArrayList<>();
             try {
-                for (java.util.concurrent.Future<GenerationResult> f : running) {
+                for (Future<GenerationResult> f : running) {
                     results.add(f.get());
                 }
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 each.shutdownNow(); // the others stop at their next step
                 if (e.getCause() instanceof RuntimeException re) {
                     throw re;

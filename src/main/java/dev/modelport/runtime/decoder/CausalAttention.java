@@ -7,6 +7,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
+import java.util.Arrays;
+
 /**
  * Causal scaled dot-product attention over a {@link KvCache}, with grouped-query attention: query
  * head {@code h} reads key/value head {@code h / (heads / kvHeads)}, as transformers' repeat_kv.
@@ -59,7 +61,7 @@ public final class CausalAttention {
             NDArray[] kv = caches[i].append(work, layer, ks.get(i), vs.get(i), longest);
             keys.add(kv[0]);
             vals.add(kv[1]);
-            java.util.Arrays.fill(mask, i * longest + caches[i].length() + 1, (i + 1) * longest, Float.NEGATIVE_INFINITY);
+            Arrays.fill(mask, i * longest + caches[i].length() + 1, (i + 1) * longest, Float.NEGATIVE_INFINITY);
         }
         NDArray allK = NDArrays.concat(keys, 0);
         NDArray allV = NDArrays.concat(vals, 0);

@@ -30,6 +30,8 @@ public enum ErrorCode {
     UNSUPPORTED_ARCHITECTURE(ErrorCategory.UNSUPPORTED),
     UNSUPPORTED_TASK(ErrorCategory.UNSUPPORTED),
     UNSUPPORTED_MODEL_FILES(ErrorCategory.UNSUPPORTED),
+    /** A config.json setting or checkpoint tensor the architecture's program does not implement. */
+    UNSUPPORTED_MODEL_CONFIG(ErrorCategory.UNSUPPORTED),
     INVALID_CHECKPOINT(ErrorCategory.UNSUPPORTED),
     MEMORY_LIMIT_EXCEEDED(ErrorCategory.TOO_LARGE),
     LOAD_FAILED(ErrorCategory.INTERNAL),
@@ -43,6 +45,8 @@ public enum ErrorCode {
     INFERENCE_TIMEOUT(ErrorCategory.TIMEOUT),
     CANCELLED(ErrorCategory.CONFLICT),
     INTERRUPTED(ErrorCategory.UNAVAILABLE),
+    /** The model's program rejected an input at run time (a shape or value its maths cannot take). */
+    MODEL_ERROR(ErrorCategory.UNSUPPORTED),
     INTERNAL_ERROR(ErrorCategory.INTERNAL);
 
     private final ErrorCategory category;

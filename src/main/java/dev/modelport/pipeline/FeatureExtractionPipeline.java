@@ -1,5 +1,6 @@
 package dev.modelport.pipeline;
 
+import dev.modelport.runtime.FloatTensor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 

@@ -3,7 +3,7 @@ package dev.modelport.pipeline;
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
 import dev.modelport.runtime.DecoderModel;
-import dev.modelport.runtime.decoder.KvCache;
+import dev.modelport.runtime.DecoderCache;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -31,7 +31,7 @@ final class GenerationBatcher {
     /** Lends each pass the device; set once by the serving layer before the first generation. */
     private volatile DeviceGate gate = DeviceGate.DIRECT;
 
-    private record Step(KvCache cache, long token, CompletableFuture<float[]> logits) {
+    private record Step(DecoderCache cache, long token, CompletableFuture<float[]> logits) {
     }
 
     GenerationBatcher(DecoderModel model, int maxRows) {
@@ -74,7 +74,7 @@ final class GenerationBatcher {
     }
 
     /** One decode step: {@code token} appended to {@code cache}; returns the next-token logits. */
-    float[] step(KvCache cache, long token) {
+    float[] step(DecoderCache cache, long token) {
         Step mine = new Step(cache, token, new CompletableFuture<>());
         synchronized (pending) {
             pending.add(mine);
@@ -120,7 +120,7 @@ final class GenerationBatcher {
                 batch.add(pending.poll());
             }
         }
-        KvCache[] caches = new KvCache[batch.size()];
+        DecoderCache[] caches = new DecoderCache[batch.size()];
         long[] tokens = new long[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
             caches[i] = batch.get(i).cache();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
 import dev.modelport.runtime.DecoderModel;
+import dev.modelport.runtime.EncoderModel;
 import dev.modelport.runtime.LoadedModel;
 import dev.modelport.runtime.ModelSpec;
 
@@ -25,11 +26,15 @@ public final class TaskPipelineFactory implements PipelineFactory {
         if (task == Task.TEXT_GENERATION) {
             return textGeneration(model, files);
         }
+        if (!(model instanceof EncoderModel encoderModel)) {
+            throw new ModelportException(ErrorCode.UNSUPPORTED_TASK,
+                    model.spec().architecture() + " is a causal language model; it serves text-generation");
+        }
         Vocabulary vocabulary = Vocabulary.of(files);
-        TextEncoder encoder = TextEncoder.forTexts(files, TokenLimits.maxLength(files));
+        TextEncoder encoder = TextEncoder.forTexts(files, TokenLimits.maxLength(files, model.spec().facts()));
         Pipeline pipeline = null;
         try {
-            PipelineContext context = new PipelineContext(model, files, vocabulary, encoder);
+            PipelineContext context = new PipelineContext(encoderModel, files, vocabulary, encoder);
             pipeline = switch (task) {
                 case TEXT_CLASSIFICATION -> new TextClassificationPipeline(context);
                 case TOKEN_CLASSIFICATION -> new TokenClassificationPipeline(context);

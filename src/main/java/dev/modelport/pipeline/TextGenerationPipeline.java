@@ -1,13 +1,12 @@
 package dev.modelport.pipeline;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
 import dev.modelport.runtime.DecoderModel;
-import dev.modelport.runtime.decoder.KvCache;
+import dev.modelport.runtime.DecoderCache;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -26,8 +25,8 @@ import java.util.concurrent.Future;
  * until max_new_tokens, an eos token, a stop string, the context length, or the listener says stop.
  * Concurrent generations share the device through {@link GenerationBatcher}: forward passes in
  * fair turns, waiting decode steps batched together, so a long generation does not hold the device
- * while a newer one waits for its first token. The cache lives in the
- * generation's own manager and is freed when the generation ends, however it ends.
+ * while a newer one waits for its first token. The KV cache lives inside the model's program and
+ * is freed when the generation ends, however it ends.
  */
 public final class TextGenerationPipeline implements Pipeline {
     /** The most decode steps run as one batch. */
@@ -184,9 +183,8 @@ public final class TextGenerationPipeline implements Pipeline {
         List<GeneratedToken> tokens = new ArrayList<>();
         long[] sequence = promptIds.clone();
         String finish = "length";
-        try (NDManager manager = model.newManager()) {
-            KvCache cache = useCache ? model.newCache(manager) : null;
-            float[] logits = batcher.prefill(() -> model.nextLogits(manager, cache, promptIds));
+        try (DecoderCache cache = model.newCache()) {
+            float[] logits = batcher.prefill(() -> model.nextLogits(cache, promptIds));
             checkInterrupted();
             if (useCache) {
                 batcher.join();
@@ -220,7 +218,7 @@ public final class TextGenerationPipeline implements Pipeline {
                     sequence = java.util.Arrays.copyOf(sequence, sequence.length + 1);
                     sequence[sequence.length - 1] = id;
                     long[] all = sequence;
-                    logits = useCache ? batcher.step(cache, id) : batcher.prefill(() -> model.nextLogits(manager, null, all));
+                    logits = useCache ? batcher.step(cache, id) : batcher.prefill(() -> recompute(all));
                     checkInterrupted();
                 }
             } finally {
@@ -232,6 +230,13 @@ public final class TextGenerationPipeline implements Pipeline {
         String generated = text.text();
         return new GenerationResult(params.returnFullText() ? prompt + generated : generated, generated, List.copyOf(tokens),
                 promptIds.length, finish);
+    }
+
+    /** The next-token logits of the whole sequence run again from position 0 (no cache kept). */
+    private float[] recompute(long[] sequence) {
+        try (DecoderCache fresh = model.newCache()) {
+            return model.nextLogits(fresh, sequence);
+        }
     }
 
     /** A generation whose caller gave up (timeout, shutdown) stops between steps. */

@@ -4,6 +4,8 @@ import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
 import dev.modelport.runtime.bert.BertFamily;
 import dev.modelport.runtime.distilbert.DistilBertFamily;
+import dev.modelport.runtime.gpt2.Gpt2Family;
+import dev.modelport.runtime.llama.LlamaFamily;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,7 +17,8 @@ import java.util.stream.Stream;
 public final class Architectures {
 
     private static final Map<String, Architecture> BY_NAME = Stream
-            .of(BertFamily.architectures(), DistilBertFamily.architectures(), DecoderFamilies.architectures())
+            .of(BertFamily.architectures(), DistilBertFamily.architectures(), Gpt2Family.architectures(),
+                    LlamaFamily.architectures())
             .flatMap(List::stream)
             .collect(Collectors.toMap(Architecture::name, Function.identity(), (a, b) -> a, TreeMap::new));
 

@@ -1,15 +1,13 @@
 package dev.modelport.runtime;
 
 import ai.djl.Device;
-import ai.djl.ndarray.types.DataType;
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
 import java.util.Locale;
 
 /**
- * Turns the user's {@code device} and {@code dtype} into what the engine takes.
- * {@code auto}: the first GPU when the engine sees one, else the CPU; float16 on a GPU, float32 on
- * the CPU (where float16 matmuls are slower, see ENVIRONMENT.md).
+ * Turns the user's {@code device} into what the engine takes. {@code auto}: the first GPU when the
+ * engine sees one, else the CPU. (The dtype is {@link dev.modelport.runtime.precision.DtypePolicy}'s.)
  */
 final class DeviceSelection {
 
@@ -47,23 +45,13 @@ final class DeviceSelection {
         }
     }
 
-    static DataType dtype(String requested, Device device) {
-        String t = requested == null || requested.isBlank() ? "auto" : requested.trim().toLowerCase(Locale.ROOT);
-        return switch (t) {
-            case "auto" -> device.isGpu() ? DataType.FLOAT16 : DataType.FLOAT32;
-            case "float32", "fp32" -> DataType.FLOAT32;
-            case "float16", "fp16", "half" -> DataType.FLOAT16;
-            default -> throw new ModelportException(ErrorCode.INVALID_REQUEST,
-                    "dtype '" + requested + "' is not one of auto, float32, float16");
-        };
-    }
-
     /** {@code cpu} or {@code gpu:N}, as the API shows devices. */
     static String id(Device device) {
         return device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu";
     }
 
-    static String dtypeName(DataType dtype) {
-        return dtype == DataType.FLOAT16 ? "float16" : "float32";
+    /** How libtorch names the device: {@code cpu} or {@code cuda:N}. */
+    static String torchName(Device device) {
+        return device.isGpu() ? "cuda:" + device.getDeviceId() : "cpu";
     }
 }

@@ -2,23 +2,27 @@ package dev.modelport.runtime;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.util.cuda.CudaUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
-import dev.modelport.runtime.nn.EncoderNetwork;
-import dev.modelport.runtime.nn.Weights;
+import dev.modelport.runtime.precision.ComputeDtype;
+import dev.modelport.runtime.precision.CpuBfloat16;
+import dev.modelport.runtime.precision.DtypePolicy;
 import dev.modelport.runtime.safetensors.SafetensorsCheckpoint;
-import dev.modelport.runtime.safetensors.TensorReader;
+import dev.modelport.runtime.script.ScriptArg;
+import dev.modelport.runtime.script.ScriptProgram;
+import dev.modelport.runtime.script.WeightHandOff;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The runtime on DJL's PyTorch engine. The engine starts on first use, not at construction. */
@@ -65,23 +69,22 @@ public final class DjlModelRuntime implements ModelRuntime {
             throw new ModelportException(ErrorCode.UNSUPPORTED_ARCHITECTURE, "architecture " + name
                     + " with model_type '" + modelType + "' is not supported; expected model_type " + architecture.modelTypes());
         }
-        architecture.checker().check(config);
+        ProgramConfig program = architecture.family().configure(architecture, config);
         return new ModelSpec(name, modelType.isEmpty() ? architecture.modelTypes().iterator().next() : modelType,
-                architecture.head(), config);
+                architecture.head(), config, program);
     }
 
     @Override
     public LoadedModel load(Path snapshotDir, ModelSpec spec, LoadOptions options) {
         Engine engine = engine();
         Device device = DeviceSelection.device(options == null ? null : options.device(), engine.getGpuCount());
-        DataType dtype = DeviceSelection.dtype(options == null ? null : options.dtype(), device);
+        String dtype = options == null ? null : options.dtype();
         if (SafetensorsCheckpoint.isPresent(snapshotDir)) {
             return loadSafetensors(snapshotDir, spec, device, dtype);
         }
         Optional<Path> torchScript = TorchScriptModel.find(snapshotDir);
         if (torchScript.isPresent()) {
-            boolean halfRequested = DeviceSelection.dtype(options == null ? null : options.dtype(), Device.cpu()) == DataType.FLOAT16;
-            if (halfRequested) {
+            if (dtype != null && !dtype.isBlank() && !dtype.equalsIgnoreCase("auto") && !dtype.equalsIgnoreCase("float32")) {
                 throw new ModelportException(ErrorCode.INVALID_REQUEST,
                         "a TorchScript model runs at the precision it was exported in; use dtype auto or float32");
             }
@@ -91,26 +94,49 @@ public final class DjlModelRuntime implements ModelRuntime {
                 "the model has no model.safetensors, sharded safetensors index, or TorchScript *.pt file");
     }
 
-    private LoadedModel loadSafetensors(Path dir, ModelSpec spec, Device device, DataType dtype) {
+    /**
+     * Checks every tensor against the architecture's plan before anything runs, then compiles the
+     * program, hands it the memory-mapped weights once and builds the model inside it.
+     */
+    private LoadedModel loadSafetensors(Path dir, ModelSpec spec, Device device, String requestedDtype) {
         Architecture architecture = Architectures.require(spec.architecture());
-        NDManager weights = NDManager.newBaseManager(device, TorchEngine.NAME);
-        weights.setName("weights:" + spec.architecture());
-        try (SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.open(dir); TensorReader reader = new TensorReader()) {
-            Weights root = Weights.of(checkpoint, reader, weights, dtype);
-            if (architecture.isDecoder()) {
-                return new CausalLmModel(spec, DeviceSelection.id(device), DeviceSelection.dtypeName(dtype), weights,
-                        architecture.decoder().load(root, spec.config()), root.loadedBytes());
+        try (SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.open(dir)) {
+            TensorPlan plan = architecture.family().plan(architecture, spec.program(), checkpoint.names());
+            List<WeightHandOff.Weight> weights = plan.resolve(checkpoint);
+            DtypePolicy.Choice dtype = DtypePolicy.choose(requestedDtype, storedDtype(weights), device.isGpu(),
+                    CpuBfloat16::fast);
+            ScriptProgram program = ScriptProgram.load(spec.architecture(), ProgramArchives.build(spec.program()), device);
+            try {
+                WeightHandOff.handOff(program, weights, dtype.dtype().handOffCode(), DeviceSelection.torchName(device));
+                Map<String, String> values = new LinkedHashMap<>(spec.program().values());
+                values.put("compute_dtype", dtype.dtype().wireName());
+                program.setUp("build", new ScriptArg.Strings(values));
+                long bytes = WeightHandOff.residentBytes(weights, dtype.dtype().handOffBytes());
+                String id = DeviceSelection.id(device);
+                return spec.program().kind() == ProgramKind.DECODER
+                        ? new ScriptDecoder(program, spec, id, dtype, bytes)
+                        : new ScriptEncoder(program, spec, id, dtype, bytes);
+            } catch (RuntimeException e) {
+                program.close();
+                throw e;
             }
-            EncoderNetwork network = architecture.loader().load(root, spec.config());
-            return new EncoderModel(spec, DeviceSelection.id(device), DeviceSelection.dtypeName(dtype), weights, network,
-                    root.loadedBytes());
         } catch (ModelportException e) {
-            weights.close();
             throw e;
         } catch (RuntimeException e) {
-            weights.close();
             throw new ModelportException(ErrorCode.LOAD_FAILED, "loading the weights failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The dtype holding most of the checkpoint's bytes (norms are often float32 in a bfloat16 checkpoint). */
+    static ComputeDtype storedDtype(List<WeightHandOff.Weight> weights) {
+        Map<String, Long> bytes = new HashMap<>();
+        weights.forEach(w -> bytes.merge(w.info().dtype(), w.info().byteSize(), Long::sum));
+        String most = bytes.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse("F32");
+        return switch (most) {
+            case "BF16" -> ComputeDtype.BFLOAT16;
+            case "F16" -> ComputeDtype.FLOAT16;
+            default -> ComputeDtype.FLOAT32;
+        };
     }
 
     @Override

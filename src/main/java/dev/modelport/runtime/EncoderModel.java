@@ -1,48 +1,19 @@
 package dev.modelport.runtime;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import dev.modelport.config.ErrorCode;
-import dev.modelport.config.ModelportException;
-import dev.modelport.runtime.nn.EncoderNetwork;
-
 /**
- * An encoder built from safetensors. Its weights live in one manager; each call works in a
- * sub-manager of the caller's manager and hands back only the result, so a request's intermediates
- * are freed before it returns and the weights' manager never grows.
+ * An encoder (BERT family, DistilBERT) and its head. Every output is float32, copied into Java.
  */
-final class EncoderModel extends WeightsOnDevice implements LoadedModel {
+public interface EncoderModel extends LoadedModel {
 
-    private final EncoderNetwork network;
+    /**
+     * The head's output: [B,C] for sequence classification, [B,T,C] token classification, [B,T,V]
+     * masked LM, [B,T,2] question answering (start, end logits), [B,T,H] for a base model.
+     */
+    FloatTensor forward(EncoderBatch batch);
 
-    EncoderModel(ModelSpec spec, String device, String dtype, NDManager weights, EncoderNetwork network, long memoryBytes) {
-        super(spec, device, dtype, weights, memoryBytes);
-        this.network = network;
-    }
+    /** A per-token head's output at one position per row, {@code positions[b]} of row b: [B,C]. */
+    FloatTensor forwardAt(EncoderBatch batch, int[] positions);
 
-    @Override
-    public NDArray forward(NDManager manager, EncoderBatch batch) {
-        return run(manager, batch, true);
-    }
-
-    @Override
-    public NDArray hiddenStates(NDManager manager, EncoderBatch batch) {
-        return run(manager, batch, false);
-    }
-
-    private NDArray run(NDManager manager, EncoderBatch batch, boolean withHead) {
-        EncoderBatch checked = BatchCheck.check(batch);
-        try (NDManager work = manager.newSubManager()) {
-            NDArray hidden = network.hiddenStates(work, checked);
-            NDArray out = (withHead ? network.headOutput(hidden) : hidden).toType(DataType.FLOAT32, false);
-            out.attach(manager);
-            return out;
-        } catch (ModelportException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new ModelportException(ErrorCode.INTERNAL_ERROR, "the forward pass failed: " + e.getMessage(), e);
-        }
-    }
-
+    /** The last hidden state [B,T,H], whatever the head. */
+    FloatTensor hiddenStates(EncoderBatch batch);
 }

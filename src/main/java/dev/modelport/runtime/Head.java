@@ -1,6 +1,13 @@
 package dev.modelport.runtime;
 
+import java.util.Locale;
+
 /** The output head a checkpoint's architecture carries on top of its base model. */
 public enum Head {
-    BASE, SEQUENCE_CLASSIFICATION, TOKEN_CLASSIFICATION, MASKED_LM, QUESTION_ANSWERING, CAUSAL_LM
+    BASE, SEQUENCE_CLASSIFICATION, TOKEN_CLASSIFICATION, MASKED_LM, QUESTION_ANSWERING, CAUSAL_LM;
+
+    /** How programs name the head in their config ({@code sequence_classification}, ...). */
+    public String programName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 }

@@ -2,7 +2,7 @@ package dev.modelport.runtime;
 
 /**
  * @param device auto|cpu|gpu|gpu:N
- * @param dtype auto|float32|float16
+ * @param dtype auto|float32|bfloat16|float16|int8
  */
 public record LoadOptions(String device, String dtype) {
 }

@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  * {@code (input_ids, attention_mask[, token_type_ids])} as int64 tensors and its first output is
  * the head's output. It runs at the precision it was exported in.
  */
-final class TorchScriptModel implements LoadedModel {
+final class TorchScriptModel implements EncoderModel {
 
     private final ModelSpec spec;
     private final Device device;
@@ -89,16 +89,11 @@ final class TorchScriptModel implements LoadedModel {
     }
 
     @Override
-    public NDManager newManager() {
-        return model.getNDManager().newSubManager(device);
-    }
-
-    @Override
-    public NDArray forward(NDManager manager, EncoderBatch batch) {
-        EncoderBatch checked = BatchCheck.check(batch);
-        try (NDManager work = manager.newSubManager()) {
+    public FloatTensor forward(EncoderBatch batch) {
+        EncoderBatch checked = InputCheck.check(batch, spec.facts());
+        try (NDManager work = model.getNDManager().newSubManager(device)) {
             NDList outputs;
-            if (checked.tokenTypeIds() == null || twoInputs) {
+            if (!spec.facts().usesTokenTypes() || twoInputs) {
                 outputs = run(work, checked, false);
             } else {
                 try {
@@ -112,8 +107,7 @@ final class TorchScriptModel implements LoadedModel {
                 }
             }
             NDArray out = outputs.get(0).toType(DataType.FLOAT32, false);
-            out.attach(manager);
-            return out;
+            return new FloatTensor(out.toFloatArray(), out.getShape().getShape());
         } catch (ModelportException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -123,20 +117,35 @@ final class TorchScriptModel implements LoadedModel {
 
     private NDList run(NDManager work, EncoderBatch batch, boolean withTypes) {
         NDList inputs = new NDList(work.create(batch.inputIds()), work.create(batch.attentionMask()));
-        if (withTypes) {
+        if (withTypes && spec.facts().usesTokenTypes()) {
             inputs.add(work.create(batch.tokenTypeIds()));
         }
         return model.getBlock().forward(new ParameterStore(work, false), inputs, false);
     }
 
+    /** The head's output at one position per row, taken from the whole output. */
+    @Override
+    public FloatTensor forwardAt(EncoderBatch batch, int[] positions) {
+        FloatTensor all = forward(batch);
+        if (all.shape().length != 3) {
+            throw new ModelportException(ErrorCode.UNSUPPORTED_TASK, "the TorchScript export has no per-token output");
+        }
+        int c = all.dim(2);
+        float[] picked = new float[positions.length * c];
+        for (int b = 0; b < positions.length; b++) {
+            System.arraycopy(all.row(b, positions[b]), 0, picked, b * c, c);
+        }
+        return new FloatTensor(picked, new long[] {positions.length, c});
+    }
+
     /** A TorchScript export gives its head's output only; for a base model that is the last hidden state. */
     @Override
-    public NDArray hiddenStates(NDManager manager, EncoderBatch batch) {
+    public FloatTensor hiddenStates(EncoderBatch batch) {
         if (spec.head() != Head.BASE) {
             throw new ModelportException(ErrorCode.UNSUPPORTED_TASK,
                     "a TorchScript " + spec.architecture() + " gives only its head's output, not hidden states");
         }
-        return forward(manager, batch);
+        return forward(batch);
     }
 
     @Override

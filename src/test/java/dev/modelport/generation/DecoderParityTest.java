@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,7 +11,8 @@ import dev.modelport.runtime.DecoderModel;
 import dev.modelport.runtime.DjlModelRuntime;
 import dev.modelport.runtime.LoadOptions;
 import dev.modelport.runtime.ModelSpec;
-import dev.modelport.runtime.decoder.KvCache;
+import dev.modelport.runtime.DecoderCache;
+import dev.modelport.runtime.FloatTensor;
 import dev.modelport.testing.decoders.ReferenceDecoder;
 import dev.modelport.testing.decoders.TinyDecoders;
 import dev.modelport.testing.decoders.TinyDecoders.Checkpoint;
@@ -87,12 +86,11 @@ class DecoderParityTest {
         assertTrue(ids.length > 8, "longer than the original length");
         float[][] expected = ReferenceDecoder.llama(ck, ids);
         ModelSpec spec = RUNTIME.inspect(ck.dir().resolve("config.json"));
-        try (DecoderModel model = (DecoderModel) RUNTIME.load(ck.dir(), spec, new LoadOptions("cpu", "float32"));
-                NDManager manager = model.newManager()) {
+        try (DecoderModel model = (DecoderModel) RUNTIME.load(ck.dir(), spec, new LoadOptions("cpu", "float32"))) {
             assertEquals(256, model.contextLength(), "dynamic scaling runs to factor times max_position_embeddings");
-            NDArray all = model.logits(manager, ids);
+            FloatTensor all = model.logits(ids);
             for (int i = 0; i < ids.length; i++) {
-                assertClose(expected[i], all.get(i).toFloatArray(), "dynamic, position " + i);
+                assertClose(expected[i], all.row(i), "dynamic, position " + i);
             }
         }
     }
@@ -125,12 +123,11 @@ class DecoderParityTest {
         }
         float[][] expected = reference.apply(ck, ids);
         ModelSpec spec = RUNTIME.inspect(ck.dir().resolve("config.json"));
-        try (DecoderModel model = (DecoderModel) RUNTIME.load(ck.dir(), spec, new LoadOptions("cpu", "float32"));
-                NDManager manager = model.newManager()) {
-            KvCache[] caches = {model.newCache(manager), model.newCache(manager)};
+        try (DecoderModel model = (DecoderModel) RUNTIME.load(ck.dir(), spec, new LoadOptions("cpu", "float32"))) {
+            DecoderCache[] caches = {model.newCache(), model.newCache()};
             // row 1 runs 3 positions behind row 0, so the batched steps mix caches of different lengths
-            model.nextLogits(manager, caches[0], java.util.Arrays.copyOf(ids, prompt));
-            model.nextLogits(manager, caches[1], java.util.Arrays.copyOf(ids, prompt - 3));
+            model.nextLogits(caches[0], java.util.Arrays.copyOf(ids, prompt));
+            model.nextLogits(caches[1], java.util.Arrays.copyOf(ids, prompt - 3));
             for (int i = prompt; i < total; i++) {
                 float[][] rows = model.nextLogitsRows(caches, new long[] {ids[i], ids[i - 3]});
                 assertClose(expected[i], rows[0], "row 0, position " + i);
@@ -143,14 +140,13 @@ class DecoderParityTest {
     /** Prefills each prompt in its own cache, then runs two decode steps of all of them as one batch. */
     private static void checkRows(Checkpoint ck, BiFunction<Checkpoint, long[], float[][]> reference, List<long[]> prompts) {
         ModelSpec spec = RUNTIME.inspect(ck.dir().resolve("config.json"));
-        try (DecoderModel model = (DecoderModel) RUNTIME.load(ck.dir(), spec, new LoadOptions("cpu", "float32"));
-                NDManager manager = model.newManager()) {
+        try (DecoderModel model = (DecoderModel) RUNTIME.load(ck.dir(), spec, new LoadOptions("cpu", "float32"))) {
             int b = prompts.size();
-            KvCache[] caches = new KvCache[b];
+            DecoderCache[] caches = new DecoderCache[b];
             List<long[]> sequences = new java.util.ArrayList<>();
             for (int i = 0; i < b; i++) {
-                caches[i] = model.newCache(manager);
-                model.nextLogits(manager, caches[i], prompts.get(i));
+                caches[i] = model.newCache();
+                model.nextLogits(caches[i], prompts.get(i));
                 sequences.add(prompts.get(i));
             }
             for (int step = 0; step < 2; step++) {
@@ -183,18 +179,17 @@ class DecoderParityTest {
         ModelSpec spec = RUNTIME.inspect(ck.dir().resolve("config.json"));
         try (var loaded = RUNTIME.load(ck.dir(), spec, new LoadOptions("cpu", "float32"))) {
             DecoderModel model = assertInstanceOf(DecoderModel.class, loaded);
-            try (NDManager manager = model.newManager()) {
-                NDArray all = model.logits(manager, ids);
-                assertEquals(ids.length, all.getShape().get(0));
-                for (int i = 0; i < ids.length; i++) {
-                    assertClose(expected[i], all.get(i).toFloatArray(), "no cache, position " + i);
-                }
-                KvCache cache = model.newCache(manager);
+            FloatTensor all = model.logits(ids);
+            assertEquals(ids.length, all.shape()[0]);
+            for (int i = 0; i < ids.length; i++) {
+                assertClose(expected[i], all.row(i), "no cache, position " + i);
+            }
+            try (DecoderCache cache = model.newCache()) {
                 int prefill = ids.length / 2;
-                float[] last = model.nextLogits(manager, cache, java.util.Arrays.copyOf(ids, prefill));
+                float[] last = model.nextLogits(cache, java.util.Arrays.copyOf(ids, prefill));
                 assertClose(expected[prefill - 1], last, "prefill");
                 for (int i = prefill; i < ids.length; i++) {
-                    last = model.nextLogits(manager, cache, new long[] {ids[i]});
+                    last = model.nextLogits(cache, new long[] {ids[i]});
                     assertClose(expected[i], last, "cached step, position " + i);
                 }
                 assertEquals(ids.length, cache.length());

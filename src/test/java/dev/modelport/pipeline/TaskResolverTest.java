@@ -14,7 +14,7 @@ class TaskResolverTest {
     private final TaskPipelineFactory factory = new TaskPipelineFactory();
 
     private static ModelSpec spec(String architecture, Head head) {
-        return new ModelSpec(architecture, "bert", head, Json.object());
+        return new ModelSpec(architecture, "bert", head, Json.object(), null);
     }
 
     @Test
@@ -52,7 +52,7 @@ class TaskResolverTest {
 
     @Test
     void causalLanguageModelsServeTextGenerationOnly() {
-        ModelSpec gpt2 = new ModelSpec("GPT2LMHeadModel", "gpt2", Head.CAUSAL_LM, Json.object());
+        ModelSpec gpt2 = new ModelSpec("GPT2LMHeadModel", "gpt2", Head.CAUSAL_LM, Json.object(), null);
         assertEquals(Task.TEXT_GENERATION, factory.resolveTask(gpt2, "text-generation", null));
         assertEquals(Task.TEXT_GENERATION, factory.resolveTask(gpt2, null, null));
         ModelportException e = assertThrows(ModelportException.class, () -> factory.resolveTask(gpt2, null, "feature-extraction"));

@@ -3,6 +3,7 @@ package dev.modelport.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelport.runtime.EncoderBatch;
+import dev.modelport.runtime.ModelFacts;
 import dev.modelport.testing.models.TinyTokenizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,7 +51,7 @@ class TextEncoderTest {
         padding.put("pad_id", 0).put("pad_type_id", 0).put("pad_token", "[PAD]");
         Files.writeString(files.tokenizerFile(), Json.MAPPER.writeValueAsString(tokenizer));
 
-        try (TextEncoder encoder = TextEncoder.forTexts(files, TokenLimits.maxLength(files))) {
+        try (TextEncoder encoder = TextEncoder.forTexts(files, TokenLimits.maxLength(files, facts(512)))) {
             List<Encoded> rows = encoder.encode(List.of("hello world deploy model fast slow", "hello"));
             assertEquals(8, rows.get(0).length());
             assertEquals(3, rows.get(1).length());
@@ -75,8 +76,8 @@ class TextEncoderTest {
         write(dir.resolve("sentence_bert_config.json"), Json.object().put("max_seq_length", 256).put("do_lower_case", false));
         SnapshotFiles files = SnapshotFiles.read(dir, Json.object().put("model_type", "bert")
                 .put("max_position_embeddings", 512).put("type_vocab_size", 2));
-        assertEquals(256, TokenLimits.maxLength(files));
-        try (TextEncoder encoder = TextEncoder.forTexts(files, TokenLimits.maxLength(files))) {
+        assertEquals(256, TokenLimits.maxLength(files, facts(512)));
+        try (TextEncoder encoder = TextEncoder.forTexts(files, TokenLimits.maxLength(files, facts(512)))) {
             List<Encoded> rows = encoder.encode(List.of("Hello, wörld!", words(300)));
             assertEquals(List.of("[CLS]", "hello", ",", "world", "!", "[SEP]"), List.of(rows.get(0).tokens()));
             assertEquals("wörld", "Hello, wörld!".substring(rows.get(0).starts()[3], rows.get(0).ends()[3]));
@@ -87,7 +88,7 @@ class TextEncoderTest {
     @Test
     void longInputsAreCutToTheModelsLimit() {
         SnapshotFiles files = wordPiece(128);
-        try (TextEncoder encoder = TextEncoder.forTexts(files, TokenLimits.maxLength(files))) {
+        try (TextEncoder encoder = TextEncoder.forTexts(files, TokenLimits.maxLength(files, facts(512)))) {
             Encoded row = encoder.encode(List.of(words(600))).getFirst();
             assertEquals(128, row.length());
             assertEquals("[SEP]", row.tokens()[127]);
@@ -177,16 +178,17 @@ class TextEncoderTest {
         TinyTokenizer.writeByteLevelBpe(dir, 512);
         ObjectNode roberta = Json.object().put("model_type", "roberta").put("max_position_embeddings", 130)
                 .put("pad_token_id", 1);
-        assertEquals(128, TokenLimits.maxLength(SnapshotFiles.read(dir, roberta)));
+        // the model's own bound comes from the runtime (RoBERTa's 130 positions less pad + 1)
+        assertEquals(128, TokenLimits.maxLength(SnapshotFiles.read(dir, roberta), facts(128)));
 
         ObjectNode tokenizerConfig = (ObjectNode) Json.MAPPER.readTree(dir.resolve("tokenizer_config.json").toFile());
         tokenizerConfig.put("model_max_length", 1e30);
         write(dir.resolve("tokenizer_config.json"), tokenizerConfig);
         ObjectNode bert = Json.object().put("model_type", "bert").put("max_position_embeddings", 512);
-        assertEquals(512, TokenLimits.maxLength(SnapshotFiles.read(dir, bert)));
+        assertEquals(512, TokenLimits.maxLength(SnapshotFiles.read(dir, bert), facts(512)));
 
         write(dir.resolve("sentence_bert_config.json"), Json.object().put("max_seq_length", 256).put("do_lower_case", false));
-        assertEquals(256, TokenLimits.maxLength(SnapshotFiles.read(dir, bert)));
+        assertEquals(256, TokenLimits.maxLength(SnapshotFiles.read(dir, bert), facts(512)));
     }
 
     @Test
@@ -207,5 +209,9 @@ class TextEncoderTest {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    private static ModelFacts facts(int maxTokens) {
+        return new ModelFacts(30522, maxTokens, 2, true);
     }
 }

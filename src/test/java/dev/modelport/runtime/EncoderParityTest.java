@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import dev.modelport.testing.models.SafetensorsWriter.DType;
 import dev.modelport.testing.models.TinyCheckpoints;
 import dev.modelport.testing.models.TinyCheckpoints.Decoder;
@@ -57,20 +54,18 @@ class EncoderParityTest {
         assertEquals(repo.architecture(), spec.architecture());
         assertEquals(head, spec.head());
         EncoderBatch batch = EncoderFixtures.mixedBatch(repo, 11);
-        try (LoadedModel model = RUNTIME.load(dir, spec, new LoadOptions("cpu", "auto"));
-                NDManager manager = model.newManager()) {
+        try (EncoderModel model = (EncoderModel) RUNTIME.load(dir, spec, new LoadOptions("cpu", "auto"))) {
             assertEquals("cpu", model.device());
             assertEquals("float32", model.dtype());
-            NDArray out = model.forward(manager, batch);
-            assertEquals(DataType.FLOAT32, out.getDataType());
-            assertArrayEquals(expectedShape(repo, head, batch), out.getShape().getShape());
-            double diff = EncoderFixtures.maxAbsDiff(EncoderFixtures.reference(repo, head, batch, false), out.toFloatArray());
+            FloatTensor out = model.forward(batch);
+            assertArrayEquals(expectedShape(repo, head, batch), out.shape());
+            double diff = EncoderFixtures.maxAbsDiff(EncoderFixtures.reference(repo, head, batch, false), out.data());
             assertTrue(diff <= TOLERANCE, "max |diff| " + diff);
 
-            NDArray hidden = model.hiddenStates(manager, batch);
-            assertArrayEquals(new long[] {3, 9, TinyCheckpoints.HIDDEN}, hidden.getShape().getShape());
+            FloatTensor hidden = model.hiddenStates(batch);
+            assertArrayEquals(new long[] {3, 9, TinyCheckpoints.HIDDEN}, hidden.shape());
             double hiddenDiff = EncoderFixtures.maxAbsDiff(EncoderFixtures.reference(repo, head, batch, true),
-                    hidden.toFloatArray());
+                    hidden.data());
             assertTrue(hiddenDiff <= TOLERANCE, "hidden states max |diff| " + hiddenDiff);
         }
     }
@@ -125,10 +120,10 @@ class EncoderParityTest {
         // the first row is the longest, so alone it has no padding at all
         EncoderBatch single = new EncoderBatch(new long[][] {mixed.inputIds()[0]}, new long[][] {mixed.attentionMask()[0]},
                 mixed.tokenTypeIds() == null ? null : new long[][] {mixed.tokenTypeIds()[0]});
-        try (LoadedModel model = RUNTIME.load(dir, RUNTIME.inspect(dir.resolve("config.json")), new LoadOptions("cpu", "auto"));
-                NDManager m = model.newManager()) {
+        try (EncoderModel model = (EncoderModel) RUNTIME.load(dir, RUNTIME.inspect(dir.resolve("config.json")),
+                new LoadOptions("cpu", "auto"))) {
             double diff = EncoderFixtures.maxAbsDiff(EncoderFixtures.reference(repo, Head.TOKEN_CLASSIFICATION, single, false),
-                    model.forward(m, single).toFloatArray());
+                    model.forward(single).data());
             assertTrue(diff <= TOLERANCE, "max |diff| " + diff);
         }
     }
@@ -179,8 +174,8 @@ class EncoderParityTest {
     static double assertParity(TinyRepo repo, Head head, LoadOptions options, double tolerance) {
         ModelSpec spec = RUNTIME.inspect(repo.dir().resolve("config.json"));
         EncoderBatch batch = EncoderFixtures.mixedBatch(repo, 4);
-        try (LoadedModel model = RUNTIME.load(repo.dir(), spec, options); NDManager manager = model.newManager()) {
-            float[] actual = model.forward(manager, batch).toFloatArray();
+        try (EncoderModel model = (EncoderModel) RUNTIME.load(repo.dir(), spec, options)) {
+            float[] actual = model.forward(batch).data();
             double diff = EncoderFixtures.maxAbsDiff(EncoderFixtures.reference(repo, head, batch, false), actual);
             assertTrue(diff <= tolerance, "max |diff| " + diff + " > " + tolerance);
             return diff;

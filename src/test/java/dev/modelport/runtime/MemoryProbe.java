@@ -1,7 +1,5 @@
 package dev.modelport.runtime;
 
-import ai.djl.ndarray.BaseNDManager;
-import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +31,8 @@ public final class MemoryProbe {
             case "load-cycles" -> {
                 print("rss.before", settledRss());
                 for (int i = 1; i <= 21; i++) {
-                    try (LoadedModel model = runtime.load(repo, spec, options); NDManager m = model.newManager()) {
-                        model.forward(m, batch).toFloatArray();
+                    try (EncoderModel model = (EncoderModel) runtime.load(repo, spec, options)) {
+                        model.forward(batch);
                         if (i == 1) {
                             print("model.bytes", model.memoryBytes());
                             print("rss.loaded", rss());
@@ -44,24 +42,19 @@ public final class MemoryProbe {
                 }
             }
             case "forwards" -> {
-                try (LoadedModel model = runtime.load(repo, spec, options)) {
-                    BaseNDManager weights;
-                    try (NDManager probe = model.newManager()) {
-                        weights = (BaseNDManager) probe.getParentManager();
-                    }
-                    print("arrays.before", weights.getManagedArrays().size());
+                try (EncoderModel model = (EncoderModel) runtime.load(repo, spec, options)) {
+                    ScriptModel script = (ScriptModel) model;
+                    print("arrays.before", script.program.liveArrays());
                     for (int i = 1; i <= 10_000; i++) {
-                        try (NDManager m = model.newManager()) {
-                            model.forward(m, batch).toFloatArray();
-                            if (i % 10 == 0) {
-                                model.hiddenStates(m, batch);
-                            }
+                        model.forward(batch);
+                        if (i % 10 == 0) {
+                            model.hiddenStates(batch);
                         }
                         if (i % 1_000 == 0) {
                             print("rss.forward." + i, settledRss());
                         }
                     }
-                    print("arrays.after", weights.getManagedArrays().size());
+                    print("arrays.after", script.program.liveArrays());
                 }
             }
             default -> throw new IllegalArgumentException(scenario);

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
 import dev.modelport.testing.models.TinyCheckpoints;
@@ -36,10 +33,9 @@ class TorchScriptModelTest {
         ModelSpec spec = RUNTIME.inspect(dir.resolve("config.json"));
         EncoderBatch batch = new EncoderBatch(new long[][] {{2, 7, 3}, {2, 9, 0}}, new long[][] {{1, 1, 1}, {1, 1, 0}},
                 new long[][] {{0, 1, 1}, {0, 0, 0}});
-        try (LoadedModel model = RUNTIME.load(dir, spec, new LoadOptions("cpu", "auto")); NDManager m = model.newManager()) {
-            NDArray out = model.forward(m, batch);
-            assertEquals(DataType.FLOAT32, out.getDataType());
-            assertArrayEquals(new float[] {2, 1007, 1003, 2, 9, 0}, out.toFloatArray());
+        try (EncoderModel model = (EncoderModel) RUNTIME.load(dir, spec, new LoadOptions("cpu", "auto"))) {
+            FloatTensor out = model.forward(batch);
+            assertArrayEquals(new float[] {2, 1007, 1003, 2, 9, 0}, out.data());
             assertEquals("cpu", model.device());
         }
     }
@@ -52,9 +48,9 @@ class TorchScriptModelTest {
                 "return torch.to(torch.sub(input_ids, attention_mask), 6)");
         ModelSpec spec = RUNTIME.inspect(dir.resolve("config.json"));
         EncoderBatch batch = new EncoderBatch(new long[][] {{5, 6}}, new long[][] {{1, 0}}, new long[][] {{0, 0}});
-        try (LoadedModel model = RUNTIME.load(dir, spec, new LoadOptions("auto", "auto")); NDManager m = model.newManager()) {
-            assertArrayEquals(new float[] {4, 6}, model.forward(m, batch).toFloatArray());
-            assertArrayEquals(new float[] {4, 6}, model.hiddenStates(m, batch).toFloatArray(), "a base model's output is its hidden state");
+        try (EncoderModel model = (EncoderModel) RUNTIME.load(dir, spec, new LoadOptions("auto", "auto"))) {
+            assertArrayEquals(new float[] {4, 6}, model.forward(batch).data());
+            assertArrayEquals(new float[] {4, 6}, model.hiddenStates(batch).data(), "a base model's output is its hidden state");
         }
     }
 
@@ -69,9 +65,9 @@ class TorchScriptModelTest {
                 () -> RUNTIME.load(dir, spec, new LoadOptions("cpu", "float16")));
         assertEquals(ErrorCode.INVALID_REQUEST, half.code());
         EncoderBatch batch = new EncoderBatch(new long[][] {{5, 6}}, new long[][] {{1, 1}}, null);
-        try (LoadedModel model = RUNTIME.load(dir, spec, new LoadOptions("cpu", "auto")); NDManager m = model.newManager()) {
+        try (EncoderModel model = (EncoderModel) RUNTIME.load(dir, spec, new LoadOptions("cpu", "auto"))) {
             assertEquals(ErrorCode.UNSUPPORTED_TASK,
-                    assertThrows(ModelportException.class, () -> model.hiddenStates(m, batch)).code());
+                    assertThrows(ModelportException.class, () -> model.hiddenStates(batch)).code());
         }
     }
 }

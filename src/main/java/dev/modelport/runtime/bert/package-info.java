@@ -1,5 +1,5 @@
 /**
- * BERT, RoBERTa and XLM-RoBERTa encoders (transformers' modeling_bert / modeling_roberta) and their
- * heads, built block by block from checkpoint keys as Hugging Face TEI's candle models are.
+ * BERT, RoBERTa and XLM-RoBERTa and their heads: how config.json reads and which tensors the
+ * programs {@code programs/bert.py} and {@code programs/roberta.py} take.
  */
 package dev.modelport.runtime.bert;

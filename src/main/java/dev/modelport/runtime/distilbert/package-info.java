@@ -1,2 +1,2 @@
-/** DistilBERT (transformers' modeling_distilbert) and its heads, built block by block from checkpoint keys. */
+/** DistilBERT and its heads: how config.json reads and which tensors {@code programs/distilbert.py} takes. */
 package dev.modelport.runtime.distilbert;

@@ -1,2 +1,2 @@
-/** GPT2LMHeadModel: config, pre-norm block with Conv1D weights, and the tied language-model head. */
+/** GPT-2: how config.json reads and which tensors {@code programs/gpt2.py} takes. */
 package dev.modelport.runtime.gpt2;

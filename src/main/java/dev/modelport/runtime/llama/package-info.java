@@ -1,5 +1,6 @@
 /**
- * LlamaForCausalLM and its relatives Qwen2ForCausalLM (q/k/v biases) and MistralForCausalLM
- * (context capped at the sliding window): RMSNorm, rotary embeddings, grouped-query attention, SwiGLU.
+ * Llama, Mistral and Qwen2: how config.json reads (transformers 4's {@code rope_theta} /
+ * {@code rope_scaling} and transformers 5's {@code rope_parameters} / {@code layer_types}) and
+ * which tensors {@code programs/llama.py} takes.
  */
 package dev.modelport.runtime.llama;

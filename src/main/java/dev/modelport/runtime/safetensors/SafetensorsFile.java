@@ -109,10 +109,22 @@ public final class SafetensorsFile implements AutoCloseable {
 
     /** The tensor's bytes, little-endian, positioned at 0. */
     public ByteBuffer slice(TensorInfo info) {
+        return slice(info, 0, info.byteSize());
+    }
+
+    /**
+     * {@code length} bytes of the tensor from {@code offset} (a part of a tensor too big for one
+     * buffer, whose index is an int), little-endian, positioned at 0; a view of the mapping, not a copy.
+     */
+    public ByteBuffer slice(TensorInfo info, long offset, long length) {
+        if (offset < 0 || length < 0 || offset + length > info.byteSize() || length > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("bytes " + offset + "+" + length + " are not within tensor " + info.name());
+        }
         try {
+            long begin = info.begin() + offset;
             ByteBuffer b = whole != null
-                    ? whole.slice((int) info.begin(), (int) info.byteSize())
-                    : channel.map(FileChannel.MapMode.READ_ONLY, info.begin(), info.byteSize());
+                    ? whole.slice((int) begin, (int) length)
+                    : channel.map(FileChannel.MapMode.READ_ONLY, begin, length);
             return b.order(ByteOrder.LITTLE_ENDIAN);
         } catch (IOException e) {
             throw new ModelportException(ErrorCode.INVALID_CHECKPOINT,

@@ -1,0 +1,214 @@
+# Blocks every architecture program shares: the checkpoint hand-off, the config the Java side
+# hands over, Linear / LayerNorm / RMSNorm, activations and attention.
+#
+# These files are TorchScript as libtorch's importer reads it (dev.modelport.runtime.script):
+# every parameter is typed, other modules' names are written in full (__torch__.nn.Linear), and
+# the dtype names torch.float32 / torch.bfloat16 / ... are the only words the Java side rewrites
+# (into their ScalarType codes, which is how serialized TorchScript spells dtypes).
+
+
+def bfloat16_from_bytes(raw: Tensor, shape: List[int], table: Tensor) -> Tensor:
+    # TorchScript cannot reinterpret bytes as another dtype (there is no view(dtype)), and DJL
+    # kills the JVM on a bfloat16 dtype code, so BF16 weights arrive as their raw little-endian
+    # bytes and are looked up in a table of all 65536 bfloat16 values: exact, NaN included.
+    pairs = raw.reshape([-1, 2]).to(torch.int32)
+    codes = pairs[:, 1] * 256 + pairs[:, 0]
+    return torch.index_select(table, 0, codes).reshape(shape)
+
+
+class Checkpoint:
+    # Weights handed over from Java, already at the compute dtype and on the device. Java's
+    # buffers are memory-mapped files it frees after the hand-off, so everything kept is a copy.
+    tensors : Dict[str, Tensor]
+    dtype : int
+    device : Device
+    table : Tensor
+
+    def __init__(self, dtype: int, device: str, table: Tensor):
+        self.tensors = annotate(Dict[str, Tensor], {})
+        self.dtype = dtype
+        self.device = torch.device(device)
+        self.table = table.to(self.device).to(torch.bfloat16)
+
+    def put(self, names: List[str], raws: List[Tensor], kinds: List[int], shapes: List[List[int]]) -> int:
+        # kind 0: a float tensor as stored (F32/F16); kind 1: BF16 bytes. A tensor too big for one
+        # Java buffer arrives as several pieces along its first axis, in order, under one name.
+        for i in range(len(names)):
+            name = names[i]
+            if kinds[i] == 1:
+                piece = __torch__.nn.bfloat16_from_bytes(raws[i].to(self.device), shapes[i], self.table)
+                piece = piece.to(self.dtype)
+            else:
+                piece = raws[i].to(device=self.device, dtype=self.dtype, copy=True)
+            if name in self.tensors:
+                piece = torch.cat([self.tensors[name], piece], 0)
+            self.tensors[name] = piece
+        return len(names)
+
+    def get(self, name: str) -> Tensor:
+        return self.tensors[name]
+
+    def get_float(self, name: str) -> Tensor:
+        # for the few tensors transformers keeps in float32 whatever the model dtype
+        return self.tensors[name].to(torch.float32)
+
+    def has(self, name: str) -> bool:
+        return name in self.tensors
+
+
+class Config:
+    # config.json as the Java side normalised it (transformers 4 and 5 field names mapped to one
+    # set, defaults filled in), every value as a string: one Dict[str, str] crosses the JNI.
+    values : Dict[str, str]
+
+    def __init__(self, values: Dict[str, str]):
+        self.values = values
+
+    def get_int(self, key: str) -> int:
+        return int(self.values[key])
+
+    def get_float(self, key: str) -> float:
+        return float(self.values[key])
+
+    def get_bool(self, key: str) -> bool:
+        return self.values[key] == "true"
+
+    def get_str(self, key: str) -> str:
+        return self.values[key]
+
+    def get_ints(self, key: str) -> List[int]:
+        text = self.values[key]
+        if text == "":
+            return annotate(List[int], [])
+        return [int(part) for part in text.split(",")]
+
+    def get_strs(self, key: str) -> List[str]:
+        text = self.values[key]
+        if text == "":
+            return annotate(List[str], [])
+        return text.split(",")
+
+
+class Linear:
+    weight : Tensor
+    bias : Optional[Tensor]
+
+    def __init__(self, w: __torch__.nn.Checkpoint, prefix: str, bias: bool):
+        self.weight = w.get(prefix + ".weight")
+        if bias:
+            self.bias = w.get(prefix + ".bias")
+        else:
+            self.bias = None
+
+    def forward(self, x: Tensor) -> Tensor:
+        return torch.linear(x, self.weight, self.bias)
+
+
+class LayerNorm:
+    weight : Tensor
+    bias : Tensor
+    eps : float
+    shape : List[int]
+
+    def __init__(self, w: __torch__.nn.Checkpoint, prefix: str, eps: float):
+        self.weight = w.get(prefix + ".weight")
+        self.bias = w.get(prefix + ".bias")
+        self.eps = eps
+        self.shape = [self.weight.size(0)]
+
+    def forward(self, x: Tensor) -> Tensor:
+        return torch.layer_norm(x, self.shape, self.weight, self.bias, self.eps)
+
+
+class RMSNorm:
+    # LlamaRMSNorm: the variance in float32, the scale applied in the input dtype
+    weight : Tensor
+    eps : float
+
+    def __init__(self, w: __torch__.nn.Checkpoint, prefix: str, eps: float):
+        self.weight = w.get(prefix + ".weight")
+        self.eps = eps
+
+    def forward(self, x: Tensor) -> Tensor:
+        dtype = x.dtype
+        h = x.to(torch.float32)
+        variance = h.pow(2).mean(-1, keepdim=True)
+        h = h * torch.rsqrt(variance + self.eps)
+        return self.weight * h.to(dtype)
+
+
+def activation(x: Tensor, name: str) -> Tensor:
+    # transformers' ACT2FN, for the names configs use
+    if name == "gelu":
+        return torch.gelu(x)
+    if name == "gelu_tanh":
+        return torch.gelu(x, approximate="tanh")
+    if name == "relu":
+        return torch.relu(x)
+    if name == "silu":
+        return torch.silu(x)
+    if name == "quick_gelu":
+        return x * torch.sigmoid(1.702 * x)
+    ops.prim.RaiseException("unknown activation " + name)
+    return x
+
+
+def split_heads(x: Tensor, heads: int, head_dim: int) -> Tensor:
+    # [B, T, heads * head_dim] -> [B, heads, T, head_dim]
+    return x.view([x.size(0), x.size(1), heads, head_dim]).transpose(1, 2)
+
+
+def merge_heads(x: Tensor) -> Tensor:
+    # [B, heads, T, head_dim] -> [B, T, heads * head_dim]
+    return x.transpose(1, 2).reshape([x.size(0), x.size(2), x.size(1) * x.size(3)])
+
+
+def padding_mask(attention_mask: Tensor) -> Tensor:
+    # [B, T] of 0/1 -> [B, 1, 1, T] booleans, True where a key may be attended
+    return attention_mask.to(torch.bool).unsqueeze(1).unsqueeze(2)
+
+
+class KvCache:
+    # One sequence's keys and values, per layer [1, kv_heads, capacity, head_dim] at the compute
+    # dtype, written in place up to length; the buffers double when a call needs more room.
+    keys : List[Tensor]
+    values : List[Tensor]
+    length : int
+    capacity : int
+    limit : int
+
+    def __init__(self, layers: int, heads: int, head_dim: int, limit: int, dtype: int, device: Device):
+        self.capacity = min(64, limit)
+        self.limit = limit
+        self.length = 0
+        self.keys = [torch.zeros([1, heads, self.capacity, head_dim], dtype=dtype, device=device) for _ in range(layers)]
+        self.values = [torch.zeros([1, heads, self.capacity, head_dim], dtype=dtype, device=device) for _ in range(layers)]
+
+    def reserve(self, added: int):
+        total = self.length + added
+        if total > self.limit:
+            ops.prim.RaiseException("the sequence would have " + str(total) + " tokens; the model's context is " + str(self.limit))
+        if total <= self.capacity:
+            return
+        capacity = min(self.limit, max(total, 2 * self.capacity))
+        for i in range(len(self.keys)):
+            self.keys[i] = self.grown(self.keys[i], capacity)
+            self.values[i] = self.grown(self.values[i], capacity)
+        self.capacity = capacity
+
+    def grown(self, buffer: Tensor, capacity: int) -> Tensor:
+        shape = buffer.size()
+        shape[2] = capacity
+        bigger = torch.zeros(shape, dtype=buffer.dtype, device=buffer.device)
+        bigger[:, :, :self.length] = buffer[:, :, :self.length]
+        return bigger
+
+    def update(self, layer: int, k: Tensor, v: Tensor) -> Tuple[Tensor, Tensor]:
+        # writes k, v [1, heads, n, head_dim] after the past; the whole sequence's keys and values
+        end = self.length + k.size(2)
+        self.keys[layer][:, :, self.length:end] = k
+        self.values[layer][:, :, self.length:end] = v
+        return self.keys[layer][:, :, :end], self.values[layer][:, :, :end]
+
+    def advance(self, added: int):
+        self.length = self.length + added

@@ -1,0 +1,181 @@
+# The root modules Java loads: EncoderProgram and DecoderProgram. They take the weights in
+# (begin, put, build) and expose one method per kind of call; the architecture itself comes from
+# __torch__.entry.build_encoder / build_decoder, a one-line file the Java side writes into the
+# archive naming the family's build function (e.g. __torch__.bert.build).
+#
+# What leaves a program for Java is float32 on the CPU, or an opaque object (a KvCache) that Java
+# only hands back or drops: bfloat16 and float16 tensors never reach a DJL operation.
+
+
+class EncoderBody(Interface):
+    # the last hidden state [B, T, H]
+    def forward(self, input_ids: Tensor, attention_mask: Tensor, token_type_ids: Tensor) -> Tensor:
+        pass
+
+
+class EncoderHead(Interface):
+    # hidden [B, T, H] -> the head's output ([B, C] for sequence heads, [B, T, C] per token)
+    def forward(self, hidden: Tensor) -> Tensor:
+        pass
+
+
+class Encoder:
+    body : __torch__.program.EncoderBody
+    head : __torch__.program.EncoderHead
+
+    def __init__(self, body: __torch__.program.EncoderBody, head: __torch__.program.EncoderHead):
+        self.body = body
+        self.head = head
+
+
+class IdentityHead:
+    # a base model's "head": its last hidden state
+
+    def __init__(self):
+        pass
+
+    def forward(self, hidden: Tensor) -> Tensor:
+        return hidden
+
+
+class Loader:
+    # the hand-off both root modules share
+    checkpoint : Optional[__torch__.nn.Checkpoint]
+    device : Device
+
+    def __init__(self, dtype: int, device: str, table: Tensor):
+        self.checkpoint = __torch__.nn.Checkpoint(dtype, device, table)
+        self.device = torch.device(device)
+
+    def put(self, names: List[str], raws: List[Tensor], kinds: List[int], shapes: List[List[int]]) -> int:
+        checkpoint = self.checkpoint
+        assert checkpoint is not None, "the weights were already built"
+        return checkpoint.put(names, raws, kinds, shapes)
+
+    def take(self) -> __torch__.nn.Checkpoint:
+        # the model keeps the tensors it uses; the rest goes with the checkpoint
+        checkpoint = self.checkpoint
+        assert checkpoint is not None, "the weights were already built"
+        self.checkpoint = None
+        return checkpoint
+
+
+def to_java(x: Tensor) -> Tensor:
+    return x.to(device=torch.device("cpu"), dtype=torch.float32).contiguous()
+
+
+class EncoderProgram(Module):
+    __parameters__ = []
+    __buffers__ = []
+    training : bool
+    loader : Optional[__torch__.program.Loader]
+    model : Optional[__torch__.program.Encoder]
+
+    def begin(self, dtype: int, device: str, table: Tensor) -> int:
+        self.loader = __torch__.program.Loader(dtype, device, table)
+        return 0
+
+    def put(self, names: List[str], raws: List[Tensor], kinds: List[int], shapes: List[List[int]]) -> int:
+        loader = self.loader
+        assert loader is not None, "begin was not called"
+        return loader.put(names, raws, kinds, shapes)
+
+    def build(self, config: Dict[str, str]) -> int:
+        loader = self.loader
+        assert loader is not None, "begin was not called"
+        self.model = __torch__.entry.build_encoder(loader.take(), __torch__.nn.Config(config))
+        return 0
+
+    def encoder(self) -> __torch__.program.Encoder:
+        model = self.model
+        assert model is not None, "the model was not built"
+        return model
+
+    def device(self) -> Device:
+        loader = self.loader
+        assert loader is not None, "begin was not called"
+        return loader.device
+
+    def hidden(self, input_ids: Tensor, attention_mask: Tensor, token_type_ids: Tensor) -> Tensor:
+        device = self.device()
+        return self.encoder().body.forward(input_ids.to(device), attention_mask.to(device), token_type_ids.to(device))
+
+    def forward(self, input_ids: Tensor, attention_mask: Tensor, token_type_ids: Tensor) -> Tensor:
+        hidden = self.hidden(input_ids, attention_mask, token_type_ids)
+        return __torch__.program.to_java(self.encoder().head.forward(hidden))
+
+    def forward_at(self, input_ids: Tensor, attention_mask: Tensor, token_type_ids: Tensor, positions: Tensor) -> Tensor:
+        # a per-token head at one position per row, [B, C]: only those rows go through the head
+        # (a masked LM's [B, T, V] output would be mostly thrown away)
+        hidden = self.hidden(input_ids, attention_mask, token_type_ids)
+        rows = torch.arange(hidden.size(0), device=hidden.device)
+        picked = hidden[rows, positions.to(hidden.device)].unsqueeze(1)
+        return __torch__.program.to_java(self.encoder().head.forward(picked).squeeze(1))
+
+    def hidden_states(self, input_ids: Tensor, attention_mask: Tensor, token_type_ids: Tensor) -> Tensor:
+        return __torch__.program.to_java(self.hidden(input_ids, attention_mask, token_type_ids))
+
+
+class Decoder(Interface):
+    def new_cache(self) -> __torch__.nn.KvCache:
+        pass
+
+    # appends input_ids [T] to the sequence in cache; the next-token logits [V]
+    def prefill(self, cache: __torch__.nn.KvCache, input_ids: Tensor) -> Tensor:
+        pass
+
+    # one token per sequence, tokens [B]; each row's next-token logits [B, V]
+    def step(self, caches: List[__torch__.nn.KvCache], tokens: Tensor) -> Tensor:
+        pass
+
+    # the logits of every position of input_ids [T] from position 0, without a cache: [T, V]
+    def logits(self, input_ids: Tensor) -> Tensor:
+        pass
+
+
+class DecoderProgram(Module):
+    __parameters__ = []
+    __buffers__ = []
+    training : bool
+    loader : Optional[__torch__.program.Loader]
+    model : Optional[__torch__.program.Decoder]
+
+    def begin(self, dtype: int, device: str, table: Tensor) -> int:
+        self.loader = __torch__.program.Loader(dtype, device, table)
+        return 0
+
+    def put(self, names: List[str], raws: List[Tensor], kinds: List[int], shapes: List[List[int]]) -> int:
+        loader = self.loader
+        assert loader is not None, "begin was not called"
+        return loader.put(names, raws, kinds, shapes)
+
+    def build(self, config: Dict[str, str]) -> int:
+        loader = self.loader
+        assert loader is not None, "begin was not called"
+        self.model = __torch__.entry.build_decoder(loader.take(), __torch__.nn.Config(config))
+        return 0
+
+    def decoder(self) -> __torch__.program.Decoder:
+        model = self.model
+        assert model is not None, "the model was not built"
+        return model
+
+    def device(self) -> Device:
+        loader = self.loader
+        assert loader is not None, "begin was not called"
+        return loader.device
+
+    def new_cache(self) -> __torch__.nn.KvCache:
+        return self.decoder().new_cache()
+
+    def prefill(self, cache: __torch__.nn.KvCache, input_ids: Tensor) -> Tensor:
+        return __torch__.program.to_java(self.decoder().prefill(cache, input_ids.to(self.device())))
+
+    def step(self, caches: List[__torch__.nn.KvCache], tokens: Tensor) -> Tensor:
+        return __torch__.program.to_java(self.decoder().step(caches, tokens.to(self.device())))
+
+    def logits(self, input_ids: Tensor) -> Tensor:
+        return __torch__.program.to_java(self.decoder().logits(input_ids.to(self.device())))
+
+    def cache_length(self, cache: __torch__.nn.KvCache) -> int:
+        return cache.length

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   echo "Installing Debian's chromium for the browser tests..."
-  $SUDO apt-get update -qq && $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 # Engine tuning that must be set before the JVM starts (docs/ARCHITECTURE.md, "Engine settings"):
 # big batches lose time in glibc malloc, and spinning OpenMP threads starve each other on shared cores.

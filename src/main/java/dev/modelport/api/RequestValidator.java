@@ -17,7 +17,7 @@ final class RequestValidator {
     private static final Pattern REVISION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,127}");
     static final Pattern DEPLOYMENT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern DEVICE = Pattern.compile("auto|cpu|gpu|gpu:\\d{1,2}");
-    private static final Pattern DTYPE = Pattern.compile("auto|float32|float16");
+    private static final Pattern DTYPE = Pattern.compile("auto|float32|bfloat16|float16|int8");
 
     private RequestValidator() {
     }
@@ -85,7 +85,7 @@ final class RequestValidator {
             return null;
         }
         if (!DTYPE.matcher(dtype).matches()) {
-            throw new ModelportException(ErrorCode.INVALID_REQUEST, "dtype must be auto, float32 or float16");
+            throw new ModelportException(ErrorCode.INVALID_REQUEST, "dtype must be auto, float32, bfloat16, float16 or int8");
         }
         return dtype;
     }

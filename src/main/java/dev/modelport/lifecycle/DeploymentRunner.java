@@ -116,7 +116,7 @@ final class DeploymentRunner implements Runnable {
         deployment.cancellation().throwIfCancelled();
         ModelSpec spec = components.runtime().inspect(components.hub().fetchFile(info, "config.json"));
         Task task = components.pipelines().resolveTask(spec, info.pipelineTag(), req.task());
-        ModelChecks.requireMemoryWithinLimit(ModelChecks.estimateMemoryBytes(selection, req.dtype()),
+        ModelChecks.requireMemoryWithinLimit(ModelChecks.estimateMemoryBytes(selection, spec.config(), req.dtype(), req.device()),
                 config.limits().maxMemoryPerModelGb());
         deployment.recordValidation(info.commit(), task.wireName(), spec.architecture(),
                 selection.selected().stream().map(f -> new FileEntry(f.path(), f.size())).toList());

@@ -1,5 +1,8 @@
 package dev.modelport.lifecycle;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelport.runtime.ModelMemoryEstimator;
+
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
 import dev.modelport.hub.FileSelection;
@@ -50,12 +53,16 @@ public final class ModelChecks {
     }
 
     /**
-     * Weight memory before loading: the weight files' bytes. Half-precision checkpoints loaded as
-     * float32 take up to twice that; the loaded size is measured and checked again after loading.
+     * Weight memory before loading: the weight files' bytes at the dtype the model will compute in
+     * (ModelMemoryEstimator); the loaded size is measured and checked again after loading.
+     *
+     * @param config config.json, or null before it is read
+     * @param device the requested device (null = auto)
      */
-    public static long estimateMemoryBytes(FileSelection selection, String dtype) {
+    public static long estimateMemoryBytes(FileSelection selection, JsonNode config, String dtype, String device) {
         long weights = selection.selected().stream().filter(f -> isWeights(f.path())).mapToLong(RepoFile::size).sum();
-        return "float16".equals(dtype) ? weights / 2 : weights;
+        boolean gpu = device != null && device.toLowerCase(Locale.ROOT).startsWith("gpu");
+        return ModelMemoryEstimator.weightBytes(weights, config, dtype, gpu);
     }
 
     private static String trim(double v) {

@@ -51,10 +51,11 @@ public class Preflight {
         List<String> tasks = List.of();
         String reason = null;
         ErrorCode reasonCode = null;
-        long memory = ModelChecks.estimateMemoryBytes(selection, null);
+        long memory = ModelChecks.estimateMemoryBytes(selection, null, null, null);
         try {
             ModelChecks.requireRunnableFiles(selection);
             ModelSpec spec = components.runtime().inspect(components.hub().fetchFile(info, "config.json"));
+            memory = ModelChecks.estimateMemoryBytes(selection, spec.config(), null, null);
             architecture = spec.architecture();
             modelType = spec.modelType();
             tasks = servableTasks(spec);

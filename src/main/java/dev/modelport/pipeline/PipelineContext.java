@@ -3,6 +3,7 @@ package dev.modelport.pipeline;
 import dev.modelport.runtime.EncoderBatch;
 import dev.modelport.runtime.EncoderModel;
 import dev.modelport.runtime.FloatTensor;
+import dev.modelport.runtime.ModelFacts;
 
 import java.util.List;
 
@@ -13,9 +14,15 @@ import java.util.List;
 record PipelineContext(EncoderModel model, SnapshotFiles files, Vocabulary vocabulary, TextEncoder encoder) {
 
     EncoderBatch batch(List<Encoded> rows) {
-        // segment ids go only to models with several segments (BERT), as transformers' tokenizers
-        // send them; RoBERTa's single segment is all zeros and DistilBERT has none
-        return Batches.pad(rows, vocabulary.padTokenId(), model.spec().facts().usesTokenTypes());
+        return batch(rows, vocabulary.padTokenId(), model.spec().facts());
+    }
+
+    /**
+     * Rows padded into a batch. Segment ids go only to models with several segments (BERT), as
+     * transformers' tokenizers send them; RoBERTa's single segment is all zeros and DistilBERT has none.
+     */
+    static EncoderBatch batch(List<Encoded> rows, long padTokenId, ModelFacts facts) {
+        return Batches.pad(rows, padTokenId, facts.usesTokenTypes());
     }
 
     /** The head's output for the rows. */

@@ -1,43 +1,48 @@
 package dev.modelport.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelport.runtime.precision.ComputeDtype;
+import dev.modelport.runtime.precision.CpuBfloat16;
+import dev.modelport.runtime.precision.DtypePolicy;
 import java.util.Locale;
 
 /**
  * Estimates the memory a checkpoint's weights will take once loaded, from the safetensors sizes the
- * hub reports, before anything is downloaded. The files hold the weights at the precision config.json's
- * {@code torch_dtype} names (float32 when absent); loading converts them to the load dtype. Headers and
- * integer buffers are a negligible share and counted as weights, so the estimate errs high.
+ * hub reports, before anything is downloaded. The files hold the weights at the precision config.json
+ * names ({@code dtype} in transformers 5, {@code torch_dtype} in 4; float32 when absent); loading
+ * keeps them at the compute dtype {@link DtypePolicy} chooses. Headers and the odd float32 norm of a
+ * half-precision checkpoint are a negligible share, so the estimate errs slightly high.
  */
 public final class ModelMemoryEstimator {
+
+    /** int8 keeps linear weights at one byte plus per-channel scales, and the rest in float32. */
+    private static final double INT8_BYTES_PER_PARAMETER = 1.25;
 
     private ModelMemoryEstimator() {
     }
 
     /**
      * @param safetensorsBytes total size of the safetensors files (all shards)
-     * @param storedDtype config.json's torch_dtype (float32, float16, bfloat16) or null
-     * @param loadDtype float32 or float16; auto counts as float32, the CPU default and the larger
+     * @param config config.json, or null when it is not known yet
+     * @param requestedDtype the deployment's dtype (null = auto)
+     * @param gpu whether the model goes to a GPU
      */
-    public static long weightBytes(long safetensorsBytes, String storedDtype, String loadDtype) {
-        int stored = bytesPerElement(storedDtype);
-        int loaded = loadDtype != null && loadDtype.toLowerCase(Locale.ROOT).matches("float16|fp16|half") ? 2 : 4;
-        return safetensorsBytes / stored * loaded;
+    public static long weightBytes(long safetensorsBytes, JsonNode config, String requestedDtype, boolean gpu) {
+        ComputeDtype stored = storedDtype(config);
+        long parameters = safetensorsBytes / stored.handOffBytes();
+        ComputeDtype compute = DtypePolicy.choose(requestedDtype, stored, gpu, CpuBfloat16::fast).dtype();
+        return compute == ComputeDtype.INT8 ? (long) (parameters * INT8_BYTES_PER_PARAMETER)
+                : parameters * compute.handOffBytes();
     }
 
-    /** {@link #weightBytes} with the stored precision read from config.json. */
-    public static long weightBytes(long safetensorsBytes, JsonNode config, String loadDtype) {
-        JsonNode t = config == null ? null : config.get("torch_dtype");
-        return weightBytes(safetensorsBytes, t == null || t.isNull() ? null : t.asText(), loadDtype);
-    }
-
-    static int bytesPerElement(String torchDtype) {
-        if (torchDtype == null) {
-            return 4;
-        }
-        return switch (torchDtype.toLowerCase(Locale.ROOT)) {
-            case "float16", "bfloat16", "half", "fp16", "bf16" -> 2;
-            default -> 4;
+    /** The checkpoint's dtype as config.json states it. */
+    static ComputeDtype storedDtype(JsonNode config) {
+        JsonNode t = config == null ? null : config.hasNonNull("dtype") ? config.get("dtype") : config.get("torch_dtype");
+        String name = t == null || t.isNull() ? "float32" : t.asText().toLowerCase(Locale.ROOT);
+        return switch (name) {
+            case "bfloat16", "bf16" -> ComputeDtype.BFLOAT16;
+            case "float16", "half", "fp16" -> ComputeDtype.FLOAT16;
+            default -> ComputeDtype.FLOAT32;
         };
     }
 }

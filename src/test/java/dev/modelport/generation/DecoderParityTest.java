@@ -17,6 +17,7 @@ import dev.modelport.testing.decoders.ReferenceDecoder;
 import dev.modelport.testing.decoders.TinyDecoders;
 import dev.modelport.testing.decoders.TinyDecoders.Checkpoint;
 import dev.modelport.testing.decoders.TinyDecoders.Family;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -78,16 +79,18 @@ class DecoderParityTest {
     }
 
     @Test
-    void dynamicRopeScalingPastTheOriginalLength() throws Exception {
-        ObjectNode scaling = JSON.createObjectNode().put("type", "dynamic").put("factor", 2.0)
-                .put("original_max_position_embeddings", 8);
+    void dynamicRopeScalingPastTheTrainedLength() throws Exception {
+        ObjectNode scaling = JSON.createObjectNode().put("type", "dynamic").put("factor", 2.0);
         Checkpoint ck = TinyDecoders.llama(tmp.resolve("dynamic"), Family.LLAMA, 2, 32, 4, 2, 48, false, scaling, 1, 9);
-        long[] ids = tokenize(ck, "the cat and the dog and the model and the token");
-        assertTrue(ids.length > 8, "longer than the original length");
+        // a trained length of 8, so that a 14-token input runs past it (and within factor x 8)
+        Path configPath = ck.dir().resolve("config.json");
+        Files.writeString(configPath, JSON.writeValueAsString(ck.config().put("max_position_embeddings", 8)));
+        long[] ids = java.util.Arrays.copyOf(tokenize(ck, "the cat and the dog and the model and the token and the"), 14);
+        assertTrue(ids[13] != 0, "the text makes at least 14 tokens");
         float[][] expected = ReferenceDecoder.llama(ck, ids);
-        ModelSpec spec = RUNTIME.inspect(ck.dir().resolve("config.json"));
+        ModelSpec spec = RUNTIME.inspect(configPath);
         try (DecoderModel model = (DecoderModel) RUNTIME.load(ck.dir(), spec, new LoadOptions("cpu", "float32"))) {
-            assertEquals(256, model.contextLength(), "dynamic scaling runs to factor times max_position_embeddings");
+            assertEquals(16, model.contextLength(), "dynamic scaling runs to factor times max_position_embeddings");
             FloatTensor all = model.logits(ids);
             for (int i = 0; i < ids.length; i++) {
                 assertClose(expected[i], all.row(i), "dynamic, position " + i);

@@ -2,8 +2,12 @@ package dev.modelport.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modelport.runtime.DjlModelRuntime;
 import dev.modelport.runtime.EncoderBatch;
+import dev.modelport.runtime.Head;
 import dev.modelport.runtime.ModelFacts;
+import dev.modelport.testing.models.TinyCheckpoints;
+import dev.modelport.testing.models.TinyCheckpoints.Family;
 import dev.modelport.testing.models.TinyTokenizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -146,22 +150,34 @@ class TextEncoderTest {
 
     @Test
     void batchesPadWithTheConfiguredIdAndSendSegmentsOnlyToMultiSegmentModels() {
-        TinyTokenizer.Vocabulary bpe = TinyTokenizer.writeByteLevelBpe(dir, 128);
-        SnapshotFiles roberta = SnapshotFiles.read(dir, Json.object().put("model_type", "roberta")
-                .put("type_vocab_size", 1).put("pad_token_id", bpe.pad()));
+        // whether a model takes segment ids is the family's reading of config.json (ModelFacts)
+        Path robertaDir = createDirectories(dir.resolve("roberta"));
+        TinyCheckpoints.builder(Family.ROBERTA, Head.BASE).write(robertaDir);
+        SnapshotFiles roberta = SnapshotFiles.read(robertaDir, readConfig(robertaDir));
+        long pad = Vocabulary.of(roberta).padTokenId();
         try (TextEncoder encoder = TextEncoder.forTexts(roberta, 128)) {
-            PipelineContext context = new PipelineContext(null, roberta, Vocabulary.of(roberta), encoder);
-            EncoderBatch batch = context.batch(encoder.encode(List.of("hello world", "hello")));
+            EncoderBatch batch = PipelineContext.batch(encoder.encode(List.of("hello world", "hello")), pad, facts(robertaDir));
             assertNull(batch.tokenTypeIds());
-            assertEquals(bpe.pad(), batch.inputIds()[1][batch.sequenceLength() - 1]);
+            assertEquals(pad, batch.inputIds()[1][batch.sequenceLength() - 1]);
         }
-        Path bertDir = dir.resolve("bert");
-        TinyTokenizer.writeWordPiece(createDirectories(bertDir), 128);
-        SnapshotFiles bert = SnapshotFiles.read(bertDir, Json.object().put("model_type", "bert").put("type_vocab_size", 2));
+        Path bertDir = createDirectories(dir.resolve("bert"));
+        TinyCheckpoints.builder(Family.BERT, Head.BASE).write(bertDir);
+        SnapshotFiles bert = SnapshotFiles.read(bertDir, readConfig(bertDir));
         try (TextEncoder pairs = TextEncoder.forQuestionContext(bert, 64, 16)) {
-            PipelineContext context = new PipelineContext(null, bert, Vocabulary.of(bert), pairs);
-            EncoderBatch batch = context.batch(pairs.encodePair("who", "john smith"));
+            EncoderBatch batch = PipelineContext.batch(pairs.encodePair("who", "john smith"), 0, facts(bertDir));
             assertArrayEquals(new long[] {0, 0, 0, 1, 1, 1}, batch.tokenTypeIds()[0]);
+        }
+    }
+
+    private static ModelFacts facts(Path repo) {
+        return new DjlModelRuntime(1).inspect(repo.resolve("config.json")).facts();
+    }
+
+    private static JsonNode readConfig(Path repo) {
+        try {
+            return Json.MAPPER.readTree(repo.resolve("config.json").toFile());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

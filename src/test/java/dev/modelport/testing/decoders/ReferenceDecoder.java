@@ -110,9 +110,12 @@ public final class ReferenceDecoder {
         JsonNode scaling = c.path("rope_scaling");
         String type = scaling.path("rope_type").asText(scaling.path("type").asText("default"));
         double factor = scaling.path("factor").asDouble(1);
-        int original = scaling.path("original_max_position_embeddings").asInt(c.path("max_position_embeddings").asInt());
-        if (type.equals("dynamic") && seqLen > original) {
-            theta = theta * Math.pow(factor * seqLen / original - (factor - 1), (double) d / (d - 2));
+        int maxPositions = c.path("max_position_embeddings").asInt();
+        int original = scaling.path("original_max_position_embeddings").asInt(maxPositions);
+        // transformers' _compute_dynamic_ntk_parameters grows the base past max_position_embeddings
+        // (not original_max_position_embeddings, which only llama3 reads)
+        if (type.equals("dynamic") && seqLen > maxPositions) {
+            theta = theta * Math.pow(factor * seqLen / maxPositions - (factor - 1), (double) d / (d - 2));
         }
         double[] inv = new double[d / 2];
         for (int i = 0; i < inv.length; i++) {

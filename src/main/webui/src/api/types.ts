@@ -33,9 +33,19 @@ export interface Preflight {
   files: ModelFile[]
   download_bytes: number
   estimated_memory_bytes: number
+  /** Estimated weight memory by device kind (`cpu`, `gpu`) and dtype; int8 is CPU only. */
+  memory_by_dtype?: Record<string, Record<string, number>>
   has_tokenizer: boolean
   warnings: string[]
   available_tasks: string[]
+}
+
+export interface QuantizationError {
+  min_cosine: number
+  mean_cosine: number
+  max_abs_diff: number
+  top1_agreement: number
+  rows: number
 }
 
 export interface Device {
@@ -117,6 +127,10 @@ export interface Deployment {
   architecture: string | null
   device: string | null
   dtype: string | null
+  /** Why dtype `auto` chose this precision; empty when it was asked for. */
+  dtype_reason?: string | null
+  /** An int8 deployment's error against float32, measured while it was created. */
+  quantization_error?: QuantizationError | null
   status: DeploymentStatus
   progress: number
   message: string | null

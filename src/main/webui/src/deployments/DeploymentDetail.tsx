@@ -171,6 +171,26 @@ export function DeploymentDetail({ deploymentId }: { deploymentId: string }) {
               <dt>Device</dt>
               <dd className="mono">{[d.device, d.dtype].filter(Boolean).join(' · ') || '—'}</dd>
             </div>
+            {d.dtype_reason && (
+              <div>
+                <dt>Precision</dt>
+                <dd data-testid="dtype-reason">{d.dtype_reason}</dd>
+              </div>
+            )}
+            {d.quantization_error && (
+              <div>
+                <dt>int8 error</dt>
+                <dd data-testid="quantization-error">
+                  Against float32 on the warm-up texts: lowest cosine{' '}
+                  <strong className="mono">{d.quantization_error.min_cosine.toFixed(4)}</strong> (mean{' '}
+                  {d.quantization_error.mean_cosine.toFixed(4)}), same top-scoring entry in{' '}
+                  {Math.round(d.quantization_error.top1_agreement * 100)}% of {d.quantization_error.rows} outputs.
+                  {d.quantization_error.min_cosine < 0.99 && (
+                    <span className="muted"> Check answers that matter against a float32 deployment.</span>
+                  )}
+                </dd>
+              </div>
+            )}
             <div>
               <dt>Memory</dt>
               <dd>{d.memory_bytes ? formatBytes(d.memory_bytes) : '—'}</dd>

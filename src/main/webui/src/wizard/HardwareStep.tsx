@@ -1,15 +1,29 @@
-import type { Device } from '../api/types'
+import type { Device, Preflight } from '../api/types'
 import { formatBytes } from '../lib/format'
 import type { StepProps } from './stepProps'
 
-const DTYPES = [
-  { value: 'auto', label: 'Auto', help: 'float32 on CPU, float16 on GPU.' },
-  { value: 'float32', label: 'float32', help: 'Full precision; fastest on CPU.' },
-  { value: 'float16', label: 'float16', help: 'Half the memory; slower on CPU, fast on GPU.' },
+export const DTYPES = [
+  {
+    value: 'auto',
+    label: 'Auto',
+    help: 'The checkpoint’s own precision where the device computes it fast (bfloat16 on GPUs and on CPUs with bfloat16 instructions; a float16 checkpoint runs as bfloat16 on such CPUs), else float32. The deployment says what it chose and why.',
+  },
+  { value: 'float32', label: 'float32', help: 'Full precision: the exact outputs of the original model; twice the memory of 16-bit.' },
+  { value: 'bfloat16', label: 'bfloat16', help: 'Half the memory; about twice as fast as float32 on GPUs and on CPUs with avx512_bf16 or AMX, outputs within a few thousandths.' },
+  { value: 'float16', label: 'float16', help: 'Half the memory; fast on GPUs, slow on most CPUs.' },
+  {
+    value: 'int8',
+    label: 'int8',
+    help: 'CPU only: linear layers quantized to 8 bits, about a third of float32’s memory and faster, but lossy (embedding cosine about 0.98 on MiniLM). The deployment measures and shows its own error; check it before relying on it.',
+  },
 ]
 
-/** Bytes per parameter relative to float32, to scale the server's float32 estimate. */
-const DTYPE_FACTOR: Record<string, number> = { auto: 1, float32: 1, float16: 0.5 }
+/** Estimated weight memory for the chosen device kind and precision, from the preflight. */
+export function estimatedMemory(preflight: Preflight | null | undefined, gpu: boolean, dtype: string): number {
+  if (!preflight) return 0
+  const byDtype = preflight.memory_by_dtype?.[gpu ? 'gpu' : 'cpu']
+  return byDtype?.[dtype] ?? byDtype?.auto ?? preflight.estimated_memory_bytes
+}
 
 /** The device `auto` resolves to: the first GPU when there is one, else the CPU. */
 export function resolveDevice(choice: string, devices: Device[]): Device | undefined {
@@ -23,8 +37,7 @@ export function HardwareStep({ state, update, system }: StepProps) {
   const devices = system.devices
   const target = resolveDevice(state.device, devices)
   const isGpu = target?.type === 'gpu'
-  const factor = state.dtype === 'auto' && isGpu ? 0.5 : (DTYPE_FACTOR[state.dtype] ?? 1)
-  const need = (state.preflight?.estimated_memory_bytes ?? 0) * factor
+  const need = estimatedMemory(state.preflight, isGpu, state.dtype)
   const free = target?.free_memory_bytes ?? 0
   const share = free > 0 ? Math.min(1, need / free) : 1
   const tooBig = need > free
@@ -83,7 +96,10 @@ export function HardwareStep({ state, update, system }: StepProps) {
             </label>
           ))}
         </div>
-        <p className="field-help">{DTYPES.find((t) => t.value === state.dtype)?.help} bfloat16 weights are widened to float32 on load.</p>
+        <p className="field-help">{DTYPES.find((t) => t.value === state.dtype)?.help}</p>
+        {state.dtype === 'int8' && isGpu && (
+          <p className="field-error" role="alert">int8 runs on the CPU only; choose the CPU or another precision.</p>
+        )}
       </fieldset>
 
       <section className="card" aria-labelledby="mem-title" data-testid="memory-estimate">

@@ -5,6 +5,7 @@ import { deployCurl } from '../lib/curl'
 import { formatBytes } from '../lib/format'
 import { navigate } from '../lib/router'
 import { errorHelp } from '../progress/errorHelp'
+import { estimatedMemory, resolveDevice } from './HardwareStep'
 import { toDeployRequest } from './state'
 import type { StepProps } from './stepProps'
 import { taskLabel } from './suggestions'
@@ -37,7 +38,7 @@ export function SummaryStep({ state, system, onDeployed, onBack }: StepProps & {
     ['Device', <span className="mono">{req.device}</span>],
     ['Precision', <span className="mono">{req.dtype}</span>],
     ['Download', `${formatBytes(p.download_bytes)} in ${p.files.filter((f) => f.selected).length} files`],
-    ['Memory (est.)', formatBytes(p.estimated_memory_bytes)],
+    ['Memory (est.)', formatBytes(estimatedMemory(p, resolveDevice(state.device, system?.devices ?? [])?.type === 'gpu', req.dtype))],
     ['Deployment id', <span className="mono">{req.deployment_id}</span>],
     ['Batching', `up to ${req.max_batch_size} requests, waiting at most ${req.max_batch_delay_ms} ms`],
     ['Dedicated port', req.dedicated_port ? 'Yes' : 'No'],

@@ -3,6 +3,7 @@ package dev.modelport.api;
 import dev.modelport.lifecycle.DeploymentSnapshot;
 import dev.modelport.lifecycle.ErrorInfo;
 import dev.modelport.lifecycle.FileEntry;
+import dev.modelport.runtime.QuantizationError;
 import dev.modelport.serving.ServingStats;
 
 import java.time.Instant;
@@ -10,7 +11,8 @@ import java.util.List;
 
 /** The Deployment JSON of DESIGN.md. */
 public record DeploymentView(String deploymentId, String modelId, String revision, String commit, String task,
-                             String architecture, String device, String dtype, String status, double progress,
+                             String architecture, String device, String dtype, String dtypeReason,
+                             QuantizationError quantizationError, String status, double progress,
                              String message, ErrorInfo error, String endpoint, String inferenceUrl, String websocketUrl,
                              List<FileEntry> files, long memoryBytes, ServingStats stats, UsageExamples usageExamples,
                              Instant createdAt, Instant updatedAt) {
@@ -21,7 +23,7 @@ public record DeploymentView(String deploymentId, String modelId, String revisio
         String endpoint = s.port() == null ? null : "http://" + publicHost + ":" + s.port() + "/predict";
         String exampleUrl = endpoint != null ? endpoint : baseUrl + inference;
         return new DeploymentView(id, s.request().modelId(), s.revision() == null ? "main" : s.revision(), s.commit(),
-                s.task(), s.architecture(), s.device(), s.dtype(), s.status().wireName(), s.progress(), s.message(),
+                s.task(), s.architecture(), s.device(), s.dtype(), s.dtypeReason(), s.quantizationError(), s.status().wireName(), s.progress(), s.message(),
                 s.error(), endpoint, inference, "/api/v1/ws/" + id, s.files(), s.memoryBytes(), stats,
                 UsageExamples.forTask(exampleUrl, s.task(), apiKey), s.createdAt(), s.updatedAt());
     }

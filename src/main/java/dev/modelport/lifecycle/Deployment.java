@@ -3,6 +3,7 @@ package dev.modelport.lifecycle;
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
 import dev.modelport.hub.Cancellation;
+import dev.modelport.runtime.QuantizationError;
 import io.smallrye.mutiny.Multi;
 
 import java.time.Instant;
@@ -31,6 +32,8 @@ public final class Deployment {
     private String architecture;
     private String device;
     private String dtype;
+    private String dtypeReason;
+    private QuantizationError quantizationError;
     private List<FileEntry> files = List.of();
     private long memoryBytes;
     private Integer port;
@@ -52,6 +55,8 @@ public final class Deployment {
         d.architecture = saved.architecture();
         d.device = saved.device();
         d.dtype = saved.dtype();
+        d.dtypeReason = saved.dtypeReason();
+        d.quantizationError = saved.quantizationError();
         d.files = saved.files() == null ? List.of() : saved.files();
         if (saved.status().isTerminal()) {
             d.status = saved.status();
@@ -174,9 +179,16 @@ public final class Deployment {
         this.files = List.copyOf(files);
     }
 
-    synchronized void recordLoad(String device, String dtype, long memoryBytes) {
+    synchronized void recordLoad(String device, String dtype, String dtypeReason, long memoryBytes) {
         this.device = device;
         this.dtype = dtype;
+        this.dtypeReason = dtypeReason;
+        this.memoryBytes = memoryBytes;
+    }
+
+    /** An int8 model's error against float32 and its memory once the float32 weights are gone. */
+    synchronized void recordQuantization(QuantizationError error, long memoryBytes) {
+        this.quantizationError = error;
         this.memoryBytes = memoryBytes;
     }
 
@@ -186,6 +198,7 @@ public final class Deployment {
 
     public synchronized DeploymentSnapshot snapshot() {
         return new DeploymentSnapshot(id, request, request.revision(), commit, task, architecture, device, dtype,
+                dtypeReason, quantizationError,
                 status, progress, message, error, files, memoryBytes, port, createdAt, updatedAt);
     }
 }

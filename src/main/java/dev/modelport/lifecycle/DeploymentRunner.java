@@ -66,13 +66,14 @@ final class DeploymentRunner implements Runnable {
             LoadedModel model = components.runtime().load(snapshot, plan.spec(),
                     new LoadOptions(device(req), req.dtype() == null ? "auto" : req.dtype()));
             loaded.model = model;
-            deployment.recordLoad(model.device(), model.dtype(), model.memoryBytes());
+            deployment.recordLoad(model.device(), model.dtype(), model.dtypeReason(), model.memoryBytes());
             checkMeasuredMemory(model.memoryBytes());
 
             deployment.advance(DeploymentStatus.CREATING, "Building the " + plan.task().wireName()
                     + " pipeline and running a warm-up inference");
             Pipeline pipeline = components.pipelines().create(model, snapshot, plan.task());
             loaded.pipeline = pipeline;
+            model.quantizationError().ifPresent(e -> deployment.recordQuantization(e, model.memoryBytes()));
 
             deployment.advance(DeploymentStatus.STARTING, "Starting the " + model.device() + " workers");
             boolean dedicated = Boolean.TRUE.equals(req.dedicatedPort());

@@ -1,15 +1,17 @@
 package dev.modelport.lifecycle;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.modelport.runtime.ModelMemoryEstimator;
-
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
 import dev.modelport.hub.FileSelection;
 import dev.modelport.hub.RepoFile;
 import dev.modelport.hub.SkippedFile;
+import dev.modelport.runtime.ModelMemoryEstimator;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** The limits and file requirements a model must meet before a byte of weights is fetched. */
 public final class ModelChecks {
@@ -63,6 +65,24 @@ public final class ModelChecks {
         long weights = selection.selected().stream().filter(f -> isWeights(f.path())).mapToLong(RepoFile::size).sum();
         boolean gpu = device != null && device.toLowerCase(Locale.ROOT).startsWith("gpu");
         return ModelMemoryEstimator.weightBytes(weights, config, dtype, gpu);
+    }
+
+    /**
+     * {@link #estimateMemoryBytes} for every dtype, on a CPU and on a GPU (int8 runs on CPUs only):
+     * what the wizard shows for the user's choice.
+     */
+    public static Map<String, Map<String, Long>> memoryByDtype(FileSelection selection, JsonNode config) {
+        Map<String, Map<String, Long>> all = new LinkedHashMap<>();
+        for (String device : List.of("cpu", "gpu")) {
+            Map<String, Long> bytes = new LinkedHashMap<>();
+            for (String dtype : List.of("auto", "float32", "bfloat16", "float16", "int8")) {
+                if (!(device.equals("gpu") && dtype.equals("int8"))) {
+                    bytes.put(dtype, estimateMemoryBytes(selection, config, dtype, device));
+                }
+            }
+            all.put(device, bytes);
+        }
+        return all;
     }
 
     private static String trim(double v) {

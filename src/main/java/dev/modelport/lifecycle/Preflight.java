@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -52,10 +53,12 @@ public class Preflight {
         String reason = null;
         ErrorCode reasonCode = null;
         long memory = ModelChecks.estimateMemoryBytes(selection, null, null, null);
+        Map<String, Map<String, Long>> memoryByDtype = ModelChecks.memoryByDtype(selection, null);
         try {
             ModelChecks.requireRunnableFiles(selection);
             ModelSpec spec = components.runtime().inspect(components.hub().fetchFile(info, "config.json"));
             memory = ModelChecks.estimateMemoryBytes(selection, spec.config(), null, null);
+            memoryByDtype = ModelChecks.memoryByDtype(selection, spec.config());
             architecture = spec.architecture();
             modelType = spec.modelType();
             tasks = servableTasks(spec);
@@ -74,7 +77,7 @@ public class Preflight {
         }
         return new PreflightReport(modelId, revision, info.commit(), architecture, modelType, task, info.pipelineTag(),
                 info.libraryName(), reason == null, reason, reasonCode == null ? null : reasonCode.name(), info.gated(),
-                files, selection.totalBytes(), memory, hasTokenizer, warnings, tasks);
+                files, selection.totalBytes(), memory, memoryByDtype, hasTokenizer, warnings, tasks);
     }
 
     private List<String> servableTasks(ModelSpec spec) {

@@ -145,6 +145,14 @@ public final class TextGenerationPipeline implements Pipeline {
      *
      * @return the prompt's token count
      */
+    /**
+     * int8 models: the prompt's logits through float32 and int8, compared and kept by the model
+     * ({@link DecoderModel#measureQuantization}); runs at creating, before the model serves.
+     */
+    void measureQuantization(String prompt) {
+        model.measureQuantization(checked(encode(prompt, true)));
+    }
+
     public int checkPrompt(String prompt, boolean addSpecialTokens) {
         return checked(encode(prompt, addSpecialTokens)).length;
     }

@@ -26,4 +26,13 @@ public interface DecoderModel extends LoadedModel {
 
     /** Logits of every position of {@code ids} run from position 0 without a cache, [T,V]. */
     FloatTensor logits(long[] ids);
+
+    /**
+     * For an int8 model: the logits of every position of {@code prompt} on the float32 weights and
+     * on int8, compared; kept as {@link #quantizationError()}, then the float32 weights are freed.
+     * Must run before the model serves. Empty, and nothing done, for other dtypes.
+     */
+    default java.util.Optional<QuantizationError> measureQuantization(long[] prompt) {
+        return java.util.Optional.empty();
+    }
 }

@@ -9,6 +9,7 @@ import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
 import dev.modelport.runtime.precision.ComputeDtype;
 import dev.modelport.runtime.precision.CpuBfloat16;
+import dev.modelport.runtime.precision.CpuInt8;
 import dev.modelport.runtime.precision.DtypePolicy;
 import dev.modelport.runtime.safetensors.SafetensorsCheckpoint;
 import dev.modelport.runtime.script.ScriptArg;
@@ -110,8 +111,13 @@ public final class DjlModelRuntime implements ModelRuntime {
                 WeightHandOff.handOff(program, weights, dtype.dtype().handOffCode(), DeviceSelection.torchName(device));
                 Map<String, String> values = new LinkedHashMap<>(spec.program().values());
                 values.put("compute_dtype", dtype.dtype().wireName());
+                values.put("int8_reduce_range", Boolean.toString(CpuInt8.reduceRange()));
                 program.setUp("build", new ScriptArg.Strings(values));
                 long bytes = WeightHandOff.residentBytes(weights, dtype.dtype().handOffBytes());
+                if (dtype.dtype() == ComputeDtype.INT8) {
+                    // linear weights are one byte each once the float32 reference is dropped
+                    bytes -= 3 * program.number("quantized_elements");
+                }
                 String id = DeviceSelection.id(device);
                 return spec.program().kind() == ProgramKind.DECODER
                         ? new ScriptDecoder(program, spec, id, dtype, bytes)

@@ -16,4 +16,14 @@ public interface EncoderModel extends LoadedModel {
 
     /** The last hidden state [B,T,H], whatever the head. */
     FloatTensor hiddenStates(EncoderBatch batch);
+
+    /**
+     * For an int8 model: runs the batch through the head on the float32 weights and on int8,
+     * compares the outputs (real tokens only), keeps the result as {@link #quantizationError()} and
+     * frees the float32 weights. Must run before the model serves (it switches the whole model).
+     * Empty, and nothing done, for other dtypes.
+     */
+    default java.util.Optional<QuantizationError> measureQuantization(EncoderBatch batch) {
+        return java.util.Optional.empty();
+    }
 }

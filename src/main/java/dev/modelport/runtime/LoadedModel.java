@@ -16,6 +16,14 @@ public interface LoadedModel extends AutoCloseable {
         return "";
     }
 
+    /**
+     * For an int8 model, how far its outputs were from float32 on the warm-up inputs (see
+     * {@link EncoderModel#measureQuantization}); empty for other dtypes or before it is measured.
+     */
+    default java.util.Optional<QuantizationError> quantizationError() {
+        return java.util.Optional.empty();
+    }
+
     /** Bytes held by the weights. */
     long memoryBytes();
 

@@ -80,6 +80,11 @@ final class ScriptDecoder extends ScriptModel implements DecoderModel {
         return program.floats("logits", ScriptArg.ids(ids));
     }
 
+    @Override
+    public java.util.Optional<QuantizationError> measureQuantization(long[] prompt) {
+        return compareWithFloat32(() -> logits(prompt), out -> null);
+    }
+
     private void mine(DecoderCache cache) {
         if (cache == null || cache.owner() != this) {
             throw new IllegalArgumentException("the cache belongs to another model");

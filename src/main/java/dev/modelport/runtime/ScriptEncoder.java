@@ -40,6 +40,27 @@ final class ScriptEncoder extends ScriptModel implements EncoderModel {
         return call("hidden_states", batch);
     }
 
+    @Override
+    public java.util.Optional<QuantizationError> measureQuantization(EncoderBatch batch) {
+        EncoderBatch checked = InputCheck.check(batch, spec().facts());
+        return compareWithFloat32(() -> forward(checked), out -> realTokens(out, checked));
+    }
+
+    /** For a per-token output [B,T,C], the rows of real tokens; null (all rows) for a per-sequence one. */
+    private static boolean[] realTokens(FloatTensor out, EncoderBatch batch) {
+        if (out.shape().length != 3) {
+            return null;
+        }
+        int t = batch.sequenceLength();
+        boolean[] keep = new boolean[batch.batchSize() * t];
+        for (int b = 0; b < batch.batchSize(); b++) {
+            for (int i = 0; i < t; i++) {
+                keep[b * t + i] = batch.attentionMask()[b][i] != 0;
+            }
+        }
+        return keep;
+    }
+
     private FloatTensor call(String method, EncoderBatch batch) {
         EncoderBatch checked = InputCheck.check(batch, spec().facts());
         return program.floats(method, ScriptArg.ids(checked.inputIds()), ScriptArg.ids(checked.attentionMask()),

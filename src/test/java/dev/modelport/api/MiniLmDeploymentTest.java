@@ -24,6 +24,7 @@ import static dev.modelport.api.ApiTestSupport.deploy;
 import static dev.modelport.api.ApiTestSupport.undeploy;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -73,6 +74,42 @@ class MiniLmDeploymentTest {
                 .extract().jsonPath().getList("result");
         assertTrue(OnnxReference.cosine(toArray(alone), toArray(ours.get(1))) >= 0.99999);
         undeploy("minilm");
+    }
+
+    @Test
+    void anInt8DeploymentReportsItsMeasuredErrorAndItsSmallerMemory() throws Exception {
+        copyTree(MiniLmRepo.folder(), Path.of(hubRoot).resolve(MODEL));
+        deploy(Map.of("model_id", MODEL, "deployment_id", "minilm-int8", "task", "feature-extraction", "dtype", "int8"));
+        JsonPath d = awaitEnded("minilm-int8", Duration.ofSeconds(300));
+        assertEquals("completed", d.getString("status"), d.prettify());
+        assertEquals("int8", d.getString("dtype"));
+        float minCosine = d.getFloat("quantization_error.min_cosine");
+        assertTrue(minCosine > 0.9 && minCosine <= d.getFloat("quantization_error.mean_cosine"), d.prettify());
+        assertTrue(d.getInt("quantization_error.rows") > 0, d.prettify());
+        long fileBytes = Files.size(MiniLmRepo.folder().resolve("model.safetensors"));
+        assertTrue(d.getLong("memory_bytes") < fileBytes / 2, "int8 weights " + d.getLong("memory_bytes")
+                + " bytes, float32 file " + fileBytes);
+        List<Float> vector = given().contentType(ContentType.JSON).body(Map.of("inputs", TEXTS.get(0)))
+                .post("/api/v1/deployments/minilm-int8/inference").then().statusCode(200)
+                .extract().jsonPath().getList("result");
+        try (OnnxReference ort = new OnnxReference(MiniLmRepo.folder().resolve("tokenizer.json"), 1)) {
+            double cos = OnnxReference.cosine(ort.embed(List.of(TEXTS.get(0)))[0], toArray(vector));
+            assertTrue(cos > 0.9, "int8 embedding cosine " + cos);
+        }
+        undeploy("minilm-int8");
+    }
+
+    @Test
+    void autoExplainsItsChoiceOfPrecision() throws Exception {
+        copyTree(MiniLmRepo.folder(), Path.of(hubRoot).resolve(MODEL));
+        deploy(Map.of("model_id", MODEL, "deployment_id", "minilm-auto", "task", "feature-extraction"));
+        JsonPath d = awaitEnded("minilm-auto", Duration.ofSeconds(300));
+        assertEquals("completed", d.getString("status"), d.prettify());
+        // a float32 checkpoint stays float32, and the deployment says why
+        assertEquals("float32", d.getString("dtype"));
+        assertEquals("the checkpoint is float32", d.getString("dtype_reason"));
+        assertNull(d.getMap("quantization_error"));
+        undeploy("minilm-auto");
     }
 
     private static float[] toArray(List<? extends Number> v) {

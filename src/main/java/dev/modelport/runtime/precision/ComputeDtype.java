@@ -8,7 +8,7 @@ public enum ComputeDtype {
     FLOAT32("float32", 6, 4),
     BFLOAT16("bfloat16", 15, 2),
     FLOAT16("float16", 5, 2),
-    INT8("int8", 6, 4);
+    INT8("int8", 12, 4);
 
     private final String wireName;
     private final int handOffCode;
@@ -25,7 +25,10 @@ public enum ComputeDtype {
         return wireName;
     }
 
-    /** The c10::ScalarType the weights are handed to the program in (int8 quantizes them there). */
+    /**
+     * The c10::ScalarType code handed to the program with the weights: their dtype, or qint8 for
+     * int8, whose float32 weights the program quantizes as it builds each linear.
+     */
     public int handOffCode() {
         return handOffCode;
     }

@@ -18,7 +18,7 @@ public record ProgramSource(String module, String text) {
     /** c10::ScalarType codes. */
     private static final Map<String, String> DTYPE_CODES = Map.of(
             "uint8", "0", "int8", "1", "int32", "3", "int64", "4", "float16", "5", "float32", "6",
-            "bool", "11", "qint8", "12", "bfloat16", "15");
+            "float64", "7", "bool", "11", "qint8", "12", "bfloat16", "15");
     private static final Pattern DTYPE_NAME = Pattern.compile("\\btorch\\.(" + String.join("|", DTYPE_CODES.keySet()) + ")\\b");
     private static final String FOLDER = "/dev/modelport/runtime/programs/";
 

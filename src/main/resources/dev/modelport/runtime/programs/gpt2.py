@@ -1,18 +1,18 @@
 # GPT-2, as transformers' models/gpt2/modeling_gpt2.py computes it (eval mode): learned positions,
 # pre-norm blocks, causal attention over a KV cache (causal.py). Conv1D weights are stored
-# [in, out]; they are transposed once at build so every projection is a plain linear.
+# [in, out]; they are transposed once at build so every projection is a plain Linear.
 
 
 class Conv1D:
-    weight : Tensor
-    bias : Tensor
+    # a Linear over the transposed weight (so int8 quantizes it like any other)
+    linear : __torch__.nn.Linear
 
     def __init__(self, w: __torch__.nn.Checkpoint, prefix: str):
-        self.weight = w.get(prefix + ".weight").t().contiguous()
-        self.bias = w.get(prefix + ".bias")
+        w.transpose(prefix + ".weight")
+        self.linear = __torch__.nn.Linear(w, prefix, True)
 
     def forward(self, x: Tensor) -> Tensor:
-        return torch.linear(x, self.weight, self.bias)
+        return self.linear.forward(x)
 
 
 class GPT2Block:

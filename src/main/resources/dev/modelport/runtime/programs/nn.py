@@ -16,6 +16,34 @@ def bfloat16_from_bytes(raw: Tensor, shape: List[int], table: Tensor) -> Tensor:
     return torch.index_select(table, 0, codes).reshape(shape)
 
 
+class Precision:
+    # dtype int8: every Linear runs as dynamically quantized int8 (symmetric per-output-channel
+    # weights, activations quantized per call: what torch.ao's quantize_dynamic does to nn.Linear).
+    # The float32 weights stay in `reference` until the deployment has measured the int8 error
+    # against them (use_reference) and dropped them.
+    quantized : bool
+    reduce_range : bool
+    use_reference : bool
+    reference : Dict[str, Tensor]
+
+    def __init__(self, quantized: bool):
+        self.quantized = quantized
+        # 7-bit activations keep fbgemm's int16 accumulation from saturating on CPUs without
+        # VNNI; with VNNI the full 8 bits are exact and much closer to float32 (the Java side decides)
+        self.reduce_range = True
+        self.use_reference = False
+        self.reference = annotate(Dict[str, Tensor], {})
+
+    def pack(self, name: str, weight: Tensor, bias: Optional[Tensor]) -> Optional[__torch__.torch.classes.quantized.LinearPackedParamsBase]:
+        if not self.quantized:
+            return None
+        scales = (weight.abs().amax(1) / 127.0).clamp_min(1e-8).to(torch.float64)
+        zero_points = torch.zeros([weight.size(0)], dtype=torch.int64, device=weight.device)
+        q = torch.quantize_per_channel(weight, scales, zero_points, 0, torch.qint8)
+        self.reference[name] = weight
+        return ops.quantized.linear_prepack(q, bias)
+
+
 class Checkpoint:
     # Weights handed over from Java, already at the compute dtype and on the device. Java's
     # buffers are memory-mapped files it frees after the hand-off, so everything kept is a copy.
@@ -23,8 +51,13 @@ class Checkpoint:
     dtype : int
     device : Device
     table : Tensor
+    precision : __torch__.nn.Precision
 
     def __init__(self, dtype: int, device: str, table: Tensor):
+        # qint8 means float32 weights whose linears are quantized as the model is built
+        self.precision = __torch__.nn.Precision(dtype == torch.qint8)
+        if dtype == torch.qint8:
+            dtype = torch.float32
         self.tensors = annotate(Dict[str, Tensor], {})
         self.dtype = dtype
         self.device = torch.device(device)
@@ -54,6 +87,10 @@ class Checkpoint:
 
     def has(self, name: str) -> bool:
         return name in self.tensors
+
+    def transpose(self, name: str):
+        # GPT-2's Conv1D stores [in, out]; Linear takes [out, in]
+        self.tensors[name] = self.tensors[name].t().contiguous()
 
 
 class Config:
@@ -92,16 +129,31 @@ class Config:
 class Linear:
     weight : Tensor
     bias : Optional[Tensor]
+    packed : Optional[__torch__.torch.classes.quantized.LinearPackedParamsBase]
+    precision : __torch__.nn.Precision
+    name : str
 
     def __init__(self, w: __torch__.nn.Checkpoint, prefix: str, bias: bool):
-        self.weight = w.get(prefix + ".weight")
+        weight = w.get(prefix + ".weight")
         if bias:
             self.bias = w.get(prefix + ".bias")
         else:
             self.bias = None
+        self.name = prefix
+        self.precision = w.precision
+        self.packed = w.precision.pack(prefix, weight, self.bias)
+        if self.packed is None:
+            self.weight = weight
+        else:
+            self.weight = torch.empty([0], device=weight.device)
 
     def forward(self, x: Tensor) -> Tensor:
-        return torch.linear(x, self.weight, self.bias)
+        packed = self.packed
+        if packed is None:
+            return torch.linear(x, self.weight, self.bias)
+        if self.precision.use_reference:
+            return torch.linear(x, self.precision.reference[self.name], self.bias)
+        return ops.quantized.linear_dynamic(x, packed, self.precision.reduce_range)
 
 
 class LayerNorm:

@@ -39,13 +39,36 @@ class IdentityHead:
 
 
 class Loader:
-    # the hand-off both root modules share
+    # the hand-off both root modules share, and the model's precision switch (nn.Precision)
     checkpoint : Optional[__torch__.nn.Checkpoint]
     device : Device
+    precision : __torch__.nn.Precision
 
     def __init__(self, dtype: int, device: str, table: Tensor):
-        self.checkpoint = __torch__.nn.Checkpoint(dtype, device, table)
+        checkpoint = __torch__.nn.Checkpoint(dtype, device, table)
+        self.checkpoint = checkpoint
+        self.precision = checkpoint.precision
         self.device = torch.device(device)
+
+    def reference(self, mode: int) -> int:
+        # int8 models: 1 = run the linears on their float32 weights, 0 = int8 again,
+        # -1 = drop the float32 weights for good. Only while no other call runs.
+        precision = self.precision
+        if mode < 0:
+            precision.reference = annotate(Dict[str, Tensor], {})
+            precision.use_reference = False
+            return 0
+        assert precision.quantized, "the model is not quantized"
+        assert mode == 0 or len(precision.reference) > 0, "the float32 weights were dropped"
+        precision.use_reference = mode == 1
+        return len(precision.reference)
+
+    def quantized_elements(self) -> int:
+        # weights held as int8 (their float32 copies are still in reference until dropped)
+        total = 0
+        for weight in self.precision.reference.values():
+            total = total + weight.numel()
+        return total
 
     def put(self, names: List[str], raws: List[Tensor], kinds: List[int], shapes: List[List[int]]) -> int:
         checkpoint = self.checkpoint
@@ -83,6 +106,7 @@ class EncoderProgram(Module):
     def build(self, config: Dict[str, str]) -> int:
         loader = self.loader
         assert loader is not None, "begin was not called"
+        loader.precision.reduce_range = config["int8_reduce_range"] == "true"
         self.model = __torch__.entry.build_encoder(loader.take(), __torch__.nn.Config(config))
         return 0
 
@@ -95,6 +119,16 @@ class EncoderProgram(Module):
         loader = self.loader
         assert loader is not None, "begin was not called"
         return loader.device
+
+    def reference(self, mode: int) -> int:
+        loader = self.loader
+        assert loader is not None, "begin was not called"
+        return loader.reference(mode)
+
+    def quantized_elements(self) -> int:
+        loader = self.loader
+        assert loader is not None, "begin was not called"
+        return loader.quantized_elements()
 
     def hidden(self, input_ids: Tensor, attention_mask: Tensor, token_type_ids: Tensor) -> Tensor:
         device = self.device()
@@ -152,6 +186,7 @@ class DecoderProgram(Module):
     def build(self, config: Dict[str, str]) -> int:
         loader = self.loader
         assert loader is not None, "begin was not called"
+        loader.precision.reduce_range = config["int8_reduce_range"] == "true"
         self.model = __torch__.entry.build_decoder(loader.take(), __torch__.nn.Config(config))
         return 0
 
@@ -164,6 +199,16 @@ class DecoderProgram(Module):
         loader = self.loader
         assert loader is not None, "begin was not called"
         return loader.device
+
+    def reference(self, mode: int) -> int:
+        loader = self.loader
+        assert loader is not None, "begin was not called"
+        return loader.reference(mode)
+
+    def quantized_elements(self) -> int:
+        loader = self.loader
+        assert loader is not None, "begin was not called"
+        return loader.quantized_elements()
 
     def new_cache(self) -> __torch__.nn.KvCache:
         return self.decoder().new_cache()

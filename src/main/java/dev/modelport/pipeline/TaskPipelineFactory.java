@@ -59,7 +59,9 @@ public final class TaskPipelineFactory implements PipelineFactory {
                 case TEXT_GENERATION -> throw new IllegalStateException("built by textGeneration");
             };
             pipeline.run(warmUpInput(pipeline), null);
-            context.model().measureQuantization(context.batch(encoder.encode(QUANTIZATION_SAMPLES)));
+            if (encoderModel.dtype().equals("int8")) {
+                encoderModel.measureQuantization(context.batch(encoder.encode(QUANTIZATION_SAMPLES)));
+            }
             return pipeline;
         } catch (RuntimeException e) {
             if (pipeline != null) {

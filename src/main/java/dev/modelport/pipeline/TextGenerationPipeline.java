@@ -10,6 +10,7 @@ import dev.modelport.runtime.DecoderCache;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -150,7 +151,10 @@ public final class TextGenerationPipeline implements Pipeline {
      * ({@link DecoderModel#measureQuantization}); runs at creating, before the model serves.
      */
     void measureQuantization(String prompt) {
-        model.measureQuantization(checked(encode(prompt, true)));
+        if (model.dtype().equals("int8")) {
+            long[] ids = encode(prompt, true);
+            model.measureQuantization(Arrays.copyOf(ids, Math.min(ids.length, model.contextLength())));
+        }
     }
 
     public int checkPrompt(String prompt, boolean addSpecialTokens) {

@@ -190,6 +190,33 @@ class DecoderDtypeTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("int8Cases")
+    void anInt8DecoderMeasuresItsErrorWhileItIsCreatedAndGenerates(Arch arch) throws Exception {
+        // context 64 (GPT-2) and 128 (Llama): shorter than the measuring prompt, which is cut to fit
+        Checkpoint ck = arch == Arch.GPT2 ? TinyDecoders.gpt2(tmp.resolve("gpt2"), 2, 32, 4, 64, 31, false)
+                : TinyDecoders.llama(tmp.resolve("llama"), Family.LLAMA, 2, 32, 4, 2, 48, false, null, 1, 32);
+        ModelSpec spec = RUNTIME.inspect(ck.dir().resolve("config.json"));
+        try (LoadedModel model = RUNTIME.load(ck.dir(), spec, new LoadOptions("cpu", "int8"))) {
+            assertEquals("int8", model.dtype());
+            assertTrue(model.quantizationError().isEmpty(), "measured while the deployment is created, not at load");
+            try (TextGenerationPipeline pipeline = (TextGenerationPipeline) new TaskPipelineFactory().create(model,
+                    ck.dir(), Task.TEXT_GENERATION)) {
+                var error = model.quantizationError().orElseThrow();
+                System.out.printf("%s int8 vs float32 logits: %s%n", arch, error);
+                assertTrue(error.rows() > 0 && error.rows() <= ((DecoderModel) model).contextLength(), error.toString());
+                assertTrue(error.minCosine() > 0.9, "int8 is lossy, not broken: " + error);
+                JsonNode result = pipeline.run(new TextNode("once upon a time"),
+                        JSON.readTree("{\"max_new_tokens\": 8, \"do_sample\": false}"));
+                assertTrue(result.get(0).get("generated_text").asText().length() > "once upon a time".length());
+            }
+        }
+    }
+
+    static Stream<Arch> int8Cases() {
+        return Stream.of(Arch.GPT2, Arch.LLAMA);
+    }
+
     static Stream<Arguments> pipelineCases() {
         return Stream.of(Arguments.of(Arch.GPT2, DType.BF16), Arguments.of(Arch.LLAMA, DType.F16));
     }

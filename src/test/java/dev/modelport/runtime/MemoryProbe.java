@@ -57,15 +57,28 @@ public final class MemoryProbe {
                     print("arrays.after", script.program.liveArrays());
                 }
             }
+            case "resident" -> {
+                // args: repo dtype warm-up-repo. The engine and a first program (its compiler, oneDNN)
+                // cost the process ~27 MB once; a tiny model loaded and closed first takes that out
+                // of the difference, which is then the model's own
+                Path warmUp = Path.of(args[3]);
+                runtime.load(warmUp, runtime.inspect(warmUp.resolve("config.json")), new LoadOptions("cpu", args[2])).close();
+                print("rss.before", settledRss());
+                try (LoadedModel model = runtime.load(repo, spec, new LoadOptions("cpu", args[2]))) {
+                    print("model.bytes", model.memoryBytes());
+                    print("rss.loaded", settledRss());
+                }
+            }
             default -> throw new IllegalArgumentException(scenario);
         }
     }
 
     /** Runs a scenario in a child JVM and returns what it printed. */
-    static Map<String, Long> run(String scenario, Path repo) throws IOException, InterruptedException {
+    static Map<String, Long> run(String scenario, Path repo, String... more) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms96m", "-Xmx96m", "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC", "-Dai.djl.offline=true",
                 "-cp", System.getProperty("java.class.path"), MemoryProbe.class.getName(), scenario, repo.toString()));
+        command.addAll(List.of(more));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
         if (process.waitFor() != 0) {

@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.modelport.testing.decoders.TinyDecoders;
+import dev.modelport.testing.models.SafetensorsWriter.DType;
 import dev.modelport.testing.models.TinyCheckpoints;
 import dev.modelport.testing.models.TinyCheckpoints.Family;
 import dev.modelport.testing.models.TinyCheckpoints.TinyRepo;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +65,26 @@ class RuntimeMemoryTest {
         assertEquals(probe.get("arrays.before"), probe.get("arrays.after"));
         // the smallest tensor of a forward, its [2,6,V] output, is 14 KB: leaking just that would add 70 MB
         assertTrue(last - warm < 32 * MB, "RSS grew by " + (last - warm) / MB + " MB");
+    }
+
+    @Test
+    void aBfloat16CheckpointTakesItsFileSizeInMemoryNotTwice() throws Exception {
+        // a Llama-shaped checkpoint stored in bfloat16 like most on the Hub: 4 layers, 1024 wide, ≈ 92 MB
+        TinyDecoders.llama(dir, TinyDecoders.Family.LLAMA, 4, 1024, 16, 4, 2816, false, null, 1, 3, DType.BF16);
+        Path warmUp = dir.resolve("warm-up");
+        TinyDecoders.llama(warmUp, TinyDecoders.Family.LLAMA, 1, 32, 4, 2, 48, false, null, 1, 3, DType.BF16);
+        long file = Files.size(dir.resolve("model.safetensors"));
+        Map<String, Long> bf16 = MemoryProbe.run("resident", dir, "bfloat16", warmUp.toString());
+        Map<String, Long> f32 = MemoryProbe.run("resident", dir, "float32", warmUp.toString());
+        long bf16Rss = bf16.get("rss.loaded") - bf16.get("rss.before");
+        long f32Rss = f32.get("rss.loaded") - f32.get("rss.before");
+        System.out.printf("bfloat16 Llama-shaped checkpoint of %d MB: resident %d MB at bfloat16 (%.2fx the file),"
+                + " %d MB at float32 (%.2fx)%n", file / MB, bf16Rss / MB, (double) bf16Rss / file, f32Rss / MB,
+                (double) f32Rss / file);
+        assertTrue(bf16Rss <= file * 1.15, "bfloat16 weights take " + bf16Rss / MB + " MB for a " + file / MB + " MB file");
+        assertTrue(bf16Rss >= file * 0.8, "the loaded weights must show in RSS: " + bf16Rss / MB + " MB");
+        assertTrue(f32Rss >= file * 1.8, "float32 doubles them: " + f32Rss / MB + " MB");
+        assertTrue(Math.abs(bf16.get("model.bytes") - file) < file * 0.05, "memory_bytes reports the resident weights");
     }
 
     @Test

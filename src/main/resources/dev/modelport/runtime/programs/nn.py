@@ -8,12 +8,23 @@
 
 
 def bfloat16_from_bytes(raw: Tensor, shape: List[int], table: Tensor) -> Tensor:
-    # TorchScript cannot reinterpret bytes as another dtype (there is no view(dtype)), and DJL
-    # kills the JVM on a bfloat16 dtype code, so BF16 weights arrive as their raw little-endian
-    # bytes and are looked up in a table of all 65536 bfloat16 values: exact, NaN included.
-    pairs = raw.reshape([-1, 2]).to(torch.int32)
-    codes = pairs[:, 1] * 256 + pairs[:, 0]
-    return torch.index_select(table, 0, codes).reshape(shape)
+    # -> the values at the table's dtype (the compute dtype: no intermediate bfloat16 copy)
+    # TorchScript cannot reinterpret bytes as another dtype (view(dtype) resolves as view(size)),
+    # and DJL kills the JVM on a bfloat16 dtype code, so BF16 weights arrive as their raw
+    # little-endian bytes and are looked up in a table of all 65536 bfloat16 values: exact, NaN
+    # included. 65536 values at a time: the allocator keeps what the temporaries once held between
+    # the weights it keeps, so whole-tensor int32 codes cost up to 2x the weights in resident memory
+    # (a 1M-value step still left +60%; 64K leaves a few MB; a 7B model takes ~10^5 steps, seconds).
+    n = raw.numel() // 2
+    out = torch.empty([n], dtype=table.dtype, device=raw.device)
+    pairs = raw.view([n, 2])
+    step = 65536
+    for start in range(0, n, step):
+        end = min(n, start + step)
+        chunk = pairs[start:end]
+        codes = chunk[:, 1].to(torch.int32) * 256 + chunk[:, 0].to(torch.int32)
+        out[start:end] = torch.index_select(table, 0, codes)
+    return out.view(shape)
 
 
 class Precision:
@@ -61,7 +72,8 @@ class Checkpoint:
         self.tensors = annotate(Dict[str, Tensor], {})
         self.dtype = dtype
         self.device = torch.device(device)
-        self.table = table.to(self.device).to(torch.bfloat16)
+        # every bfloat16 value at the compute dtype: decoding goes straight to it
+        self.table = table.to(self.device).to(torch.bfloat16).to(dtype)
 
     def put(self, names: List[str], raws: List[Tensor], kinds: List[int], shapes: List[List[int]]) -> int:
         # kind 0: a float tensor as stored (F32/F16); kind 1: BF16 bytes. A tensor too big for one
@@ -70,7 +82,6 @@ class Checkpoint:
             name = names[i]
             if kinds[i] == 1:
                 piece = __torch__.nn.bfloat16_from_bytes(raws[i].to(self.device), shapes[i], self.table)
-                piece = piece.to(self.dtype)
             else:
                 piece = raws[i].to(device=self.device, dtype=self.dtype, copy=True)
             if name in self.tensors:

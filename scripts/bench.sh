@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Runs one benchmark (tests tagged "benchmark", excluded from scripts/test.sh) and prints its table.
-#   scripts/bench.sh download | minilm | load | generate | soak
+#   scripts/bench.sh download | minilm | runtime | load | generate | soak
 # load: BENCH_SECONDS=30 scripts/bench.sh load   sets the seconds per level (default 10)
+# runtime: builds the NDArray runtime of commit c03b3cd (the last one before runtime v2) once into
+#   target/bench-baseline and compares it with today's in one process; BENCH_ROUNDS=5 for more rounds
+# generate: BENCH_DTYPE=bfloat16 scripts/bench.sh generate   runs the decoder in another precision
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/jdk.sh
@@ -9,12 +12,28 @@ cd "$(dirname "$0")/.."
 # big batches lose time in glibc malloc, and spinning OpenMP threads starve each other on shared cores.
 export GLIBC_TUNABLES=${GLIBC_TUNABLES:-glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296}
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
+extra=()
 case "${1:-}" in
   download) test=DownloadBenchmark ;;
   minilm) test=MiniLmBenchmark ;;
+  runtime)
+    test=RuntimeComparisonBenchmark
+    baseline_commit=c03b3cd
+    base=target/bench-baseline
+    if [ ! -f "$base/target/classes/dev/modelport/runtime/DjlModelRuntime.class" ]; then
+      if ! git cat-file -e "$baseline_commit^{commit}" 2>/dev/null; then
+        echo "The baseline commit $baseline_commit is not in this clone (a shallow clone?); fetch the history first." >&2
+        exit 1
+      fi
+      echo "Building the baseline runtime (commit $baseline_commit) in $base ..."
+      rm -rf "$base" && mkdir -p "$base"
+      git archive "$baseline_commit" | tar -x -C "$base"
+      (cd "$base" && ./mvnw -B -q compile -Dquarkus.quinoa=false)
+    fi
+    extra=("-Dbench.baseline=$PWD/$base/target/classes") ;;
   load) test=ServingLoadBenchmark ;;
   generate) test=GenerationBenchmark ;;
   soak) exec scripts/soak.sh ;;  # against the packaged service as a process; SOAK_* knobs in scripts/soak.sh
-  *) echo "usage: scripts/bench.sh download|minilm|load|generate|soak" >&2; exit 2 ;;
+  *) echo "usage: scripts/bench.sh download|minilm|runtime|load|generate|soak" >&2; exit 2 ;;
 esac
-exec ./mvnw -B -q test -Dquarkus.quinoa=false -DexcludedTestGroups=none -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false
+exec ./mvnw -B -q test -Dquarkus.quinoa=false -DexcludedTestGroups=none -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false "${extra[@]}"

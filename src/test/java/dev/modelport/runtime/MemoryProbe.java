@@ -74,7 +74,7 @@ public final class MemoryProbe {
     }
 
     /** Runs a scenario in a child JVM and returns what it printed. */
-    static Map<String, Long> run(String scenario, Path repo, String... more) throws IOException, InterruptedException {
+    public static Map<String, Long> run(String scenario, Path repo, String... more) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms96m", "-Xmx96m", "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC", "-Dai.djl.offline=true",
                 "-cp", System.getProperty("java.class.path"), MemoryProbe.class.getName(), scenario, repo.toString()));

@@ -1,0 +1,159 @@
+package dev.modelport.goldens;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelport.config.ModelportException;
+import dev.modelport.pipeline.Pipeline;
+import dev.modelport.pipeline.Task;
+import dev.modelport.pipeline.TaskPipelineFactory;
+import dev.modelport.runtime.LoadedModel;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * transformers' own {@code pipeline(...)} outputs on the golden folders (text-classification,
+ * token-classification with every aggregation strategy, fill-mask, feature-extraction,
+ * question-answering from transformers 4.57, text-generation) against our pipelines on the same
+ * folders: the same JSON structure and keys, strings and integers exactly, other numbers within
+ * {@link #TOLERANCE}.
+ */
+class PipelineGoldenTest {
+
+    static final double TOLERANCE = 1e-4;
+
+    private static final TaskPipelineFactory FACTORY = new TaskPipelineFactory();
+    private static final Map<String, LoadedModel> MODELS = new HashMap<>();
+    private static final Map<String, Pipeline> PIPELINES = new HashMap<>();
+
+    static Stream<Arguments> pipelineGoldens() {
+        List<Arguments> all = new ArrayList<>();
+        for (Goldens.Case c : Goldens.all()) {
+            JsonNode entries = c.json().path("pipelines");
+            for (int i = 0; i < entries.size(); i++) {
+                JsonNode e = entries.get(i);
+                all.add(Arguments.of(c, i, e.path("task").asText() + " " + e.path("parameters")));
+            }
+        }
+        assertTrue(all.size() > 20, "pipeline goldens: " + all.size());
+        return all.stream();
+    }
+
+    @AfterAll
+    static void closeAll() {
+        PIPELINES.values().forEach(Pipeline::close);
+        MODELS.values().forEach(LoadedModel::close);
+        PIPELINES.clear();
+        MODELS.clear();
+    }
+
+    private static synchronized Pipeline pipeline(Goldens.Case c, Task task) {
+        String key = c.name() + "/" + task;
+        Pipeline p = PIPELINES.get(key);
+        if (p == null) {
+            LoadedModel model = MODELS.computeIfAbsent(c.name(), n -> GoldenRuns.load(c, "float32"));
+            try {
+                p = FACTORY.create(model, c.dir(), task);
+            } catch (ModelportException e) {
+                return fail(c.name() + ": no " + task.wireName() + " pipeline: " + e.code() + ": " + e.getMessage(), e);
+            }
+            PIPELINES.put(key, p);
+        }
+        return p;
+    }
+
+    @ParameterizedTest(name = "{0} #{1} {2}")
+    @MethodSource("pipelineGoldens")
+    void outputEqualsTransformers(Goldens.Case c, int index, String label) {
+        JsonNode entry = c.json().path("pipelines").get(index);
+        Task task = Task.fromWire(entry.path("task").asText())
+                .orElseThrow(() -> new AssertionError("no task " + entry.path("task")));
+        JsonNode parameters = entry.path("parameters");
+        JsonNode actual;
+        try {
+            actual = pipeline(c, task).run(entry.path("inputs"),
+                    parameters.isObject() && parameters.isEmpty() ? null : parameters);
+        } catch (ModelportException e) {
+            fail(c.name() + " " + label + ": the pipeline refuses " + entry.path("inputs") + ": " + e.code() + ": "
+                    + e.getMessage(), e);
+            return;
+        }
+        JsonNode expected = entry.path("output");
+        List<String> diffs = new ArrayList<>();
+        compare("$", expected, actual, diffs);
+        if (!diffs.isEmpty()) {
+            String note = "";
+            if (entry.has("output_transformers4")) {
+                List<String> vs4 = new ArrayList<>();
+                compare("$", entry.path("output_transformers4"), actual, vs4);
+                note = vs4.isEmpty() ? "\n  (it equals what transformers 4.57 gives: " + entry.path("output_transformers4") + ")"
+                        : "\n  (transformers 4.57 gives " + entry.path("output_transformers4") + ")";
+            }
+            fail(c.name() + " " + label + " on " + abbreviate(entry.path("inputs").toString()) + " disagrees with "
+                    + entry.path("source").asText("transformers " + c.json().path("transformers_version").asText())
+                    + " (" + diffs.size() + "):\n  - " + String.join("\n  - ", diffs.subList(0, Math.min(12, diffs.size())))
+                    + "\n  expected " + abbreviate(expected.toString()) + "\n  actual   " + abbreviate(actual.toString()) + note);
+        }
+    }
+
+    static String abbreviate(String s) {
+        return s.length() <= 1500 ? s : s.substring(0, 1500) + "...";
+    }
+
+    /** Structural comparison: keys, lengths, strings and integers exact, other numbers within the tolerance. */
+    static void compare(String path, JsonNode expected, JsonNode actual, List<String> diffs) {
+        if (actual == null || actual.isMissingNode()) {
+            diffs.add(path + ": missing, expected " + abbreviate(expected.toString()));
+        } else if (expected.isObject()) {
+            if (!actual.isObject()) {
+                diffs.add(path + ": expected an object, got " + abbreviate(actual.toString()));
+                return;
+            }
+            TreeSet<String> keys = new TreeSet<>();
+            expected.fieldNames().forEachRemaining(keys::add);
+            TreeSet<String> extra = new TreeSet<>();
+            actual.fieldNames().forEachRemaining(extra::add);
+            extra.removeAll(keys);
+            if (!extra.isEmpty()) {
+                diffs.add(path + ": unexpected keys " + extra);
+            }
+            for (String k : keys) {
+                compare(path + "." + k, expected.get(k), actual.get(k), diffs);
+            }
+        } else if (expected.isArray()) {
+            if (!actual.isArray()) {
+                diffs.add(path + ": expected an array of " + expected.size() + ", got " + abbreviate(actual.toString()));
+                return;
+            }
+            if (expected.size() != actual.size()) {
+                diffs.add(path + ": " + actual.size() + " elements, expected " + expected.size());
+            }
+            for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
+                compare(path + "[" + i + "]", expected.get(i), actual.get(i), diffs);
+            }
+        } else if (expected.isIntegralNumber()) {
+            if (!actual.isNumber() || actual.asDouble() != expected.asDouble()) {
+                diffs.add(path + ": " + actual + ", expected " + expected);
+            }
+        } else if (expected.isNumber()) {
+            if (!actual.isNumber()) {
+                diffs.add(path + ": " + actual + ", expected " + expected);
+            } else if (!(Math.abs(actual.asDouble() - expected.asDouble()) <= TOLERANCE)) {
+                diffs.add(String.format(Locale.ROOT, "%s: %.8g, expected %.8g (|diff| %.3g)", path, actual.asDouble(),
+                        expected.asDouble(), Math.abs(actual.asDouble() - expected.asDouble())));
+            }
+        } else if (!expected.equals(actual)) {
+            diffs.add(path + ": " + actual + ", expected " + expected);
+        }
+    }
+}

@@ -41,6 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RuntimeComparisonBenchmark {
 
     private static final int ROUNDS = Integer.parseInt(System.getenv().getOrDefault("BENCH_ROUNDS", "3"));
+    /** encoders, decoders or memory to run one part; all by default. */
+    private static final String ONLY = System.getenv().getOrDefault("BENCH_ONLY", "all");
     private static final int PROMPT_TOKENS = 16;
     private static final int DECODE_STEPS = 16;
 
@@ -59,27 +61,47 @@ class RuntimeComparisonBenchmark {
     void runtimeV2AgainstTheNdArrayRuntime() throws Exception {
         Path baseline = Path.of(System.getProperty("bench.baseline", "target/bench-baseline/target/classes"));
         try (BaselineRuntime today = new BaselineRuntime(baseline, 0)) {
-            encoder(today, "BERT (all-MiniLM-L6-v2, real weights, F32)", MiniLmRepo.folder(), 30, 2);
-            Path distil = dir.resolve("distilbert");
-            TinyCheckpoints.builder(Family.DISTILBERT, Head.BASE).size(768, 6, 12, 3072).write(distil);
-            encoder(today, "DistilBERT-base shape (random, F32)", distil, 20, 1);
-            Path roberta = dir.resolve("roberta");
-            TinyCheckpoints.builder(Family.ROBERTA, Head.BASE).size(384, 6, 12, 1536).write(roberta);
-            encoder(today, "RoBERTa, MiniLM-sized (random, F32)", roberta, 30, 2);
-
-            Path gpt2 = dir.resolve("gpt2");
-            TinyDecoders.gpt2(gpt2, 12, 768, 12, 1024, 42, true);
-            decoder(today, "GPT-2-small shape (124M, vocab 50257, F32 file)", gpt2, 464);
-            Path llama = dir.resolve("llama");
-            TinyDecoders.llama(llama, TinyDecoders.Family.LLAMA, 12, 1024, 16, 4, 2816, false, null, 1, 5, DType.BF16);
-            decoder(today, "Llama shape (12 x 1024, GQA 16/4, BF16 file)", llama, 20);
-            memory(llama);
+            if (ONLY.equals("all") || ONLY.equals("encoders")) {
+                encoders(today);
+            }
+            if (ONLY.equals("all") || ONLY.equals("decoders")) {
+                decoders(today);
+            }
+        }
+        if (ONLY.equals("all") || ONLY.equals("memory")) {
+            memory();
         }
         System.out.printf("%nRuntime v2 against the NDArray runtime (commit %s), CPU, %d cores, libtorch intra-op threads %d,"
                 + " medians of %d interleaved rounds, load average %.1f at the end%n", BaselineRuntime.COMMIT,
                 Runtime.getRuntime().availableProcessors(), JniUtils.getNumThreads(), ROUNDS,
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         table.forEach(System.out::println);
+    }
+
+    private void encoders(BaselineRuntime today) {
+        encoder(today, "BERT (all-MiniLM-L6-v2, real weights, F32)", MiniLmRepo.folder(), 30, 2);
+        Path distil = dir.resolve("distilbert");
+        TinyCheckpoints.builder(Family.DISTILBERT, Head.BASE).size(768, 6, 12, 3072).write(distil);
+        encoder(today, "DistilBERT-base shape (random, F32)", distil, 20, 1);
+        Path roberta = dir.resolve("roberta");
+        TinyCheckpoints.builder(Family.ROBERTA, Head.BASE).size(384, 6, 12, 1536).write(roberta);
+        encoder(today, "RoBERTa, MiniLM-sized (random, F32)", roberta, 30, 2);
+    }
+
+    private void decoders(BaselineRuntime today) {
+        Path gpt2 = dir.resolve("gpt2");
+        TinyDecoders.gpt2(gpt2, 12, 768, 12, 1024, 42, true);
+        decoder(today, "GPT-2-small shape (124M, vocab 50257, F32 file)", gpt2, 464);
+        decoder(today, "Llama shape (12 x 1024, GQA 16/4, BF16 file)", llama(), 20);
+    }
+
+    /** The Llama-shaped bfloat16 checkpoint, written once. */
+    private Path llama() {
+        Path llama = dir.resolve("llama");
+        if (!Files.exists(llama.resolve("model.safetensors"))) {
+            TinyDecoders.llama(llama, TinyDecoders.Family.LLAMA, 12, 1024, 16, 4, 2816, false, null, 1, 5, DType.BF16);
+        }
+        return llama;
     }
 
     private void encoder(BaselineRuntime today, String name, Path repo, int smallIterations, int largeIterations) {
@@ -162,7 +184,8 @@ class RuntimeComparisonBenchmark {
         STEP_NANOS.set(System.nanoTime() - start);
     }
 
-    private void memory(Path llama) throws Exception {
+    private void memory() throws Exception {
+        Path llama = llama();
         Path warmUp = dir.resolve("warm-up");
         TinyDecoders.llama(warmUp, TinyDecoders.Family.LLAMA, 1, 32, 4, 2, 48, false, null, 1, 3, DType.BF16);
         long file = Files.size(llama.resolve("model.safetensors"));

@@ -32,17 +32,27 @@ def attend_rows(q: Tensor, k: Tensor, v: Tensor, caches: List[__torch__.nn.KvCac
                 scaling: float) -> Tensor:
     # q [B, heads, n, d], k and v [B, kv_heads, n, d] -> [B, heads, n, d]
     outputs = annotate(List[Tensor], [])
-    repeats = q.size(1) // k.size(1)
+    heads = q.size(1)
+    kv_heads = k.size(1)
+    repeats = heads // kv_heads
+    n = q.size(2)
+    d = q.size(3)
     for b in range(len(caches)):
         cache = caches[b]
         past = cache.length
         keys, values = cache.update(layer, k[b:b + 1], v[b:b + 1])
-        if repeats > 1:
-            # transformers' repeat_kv: each key/value head serves `repeats` query heads in a row
-            keys = keys.repeat_interleave(repeats, 1)
-            values = values.repeat_interleave(repeats, 1)
-        mask = __torch__.causal.causal_mask(past, q.size(2), window, q.device)
-        outputs.append(torch.scaled_dot_product_attention(q[b:b + 1], keys, values, attn_mask=mask, scale=scaling))
+        mask = __torch__.causal.causal_mask(past, n, window, q.device)
+        if repeats == 1:
+            outputs.append(torch.scaled_dot_product_attention(q[b:b + 1], keys, values, attn_mask=mask, scale=scaling))
+            continue
+        # transformers' repeat_kv: query head h reads key/value head h // repeats. Rather than copy
+        # the cache `repeats` times, each key/value head's query heads are folded into its query
+        # axis (row r * n + i is head r of the group at position i), the mask repeated to match
+        grouped = q[b:b + 1].reshape([1, kv_heads, repeats * n, d])
+        if mask is not None:
+            mask = mask.repeat([repeats, 1])
+        attended = torch.scaled_dot_product_attention(grouped, keys, values, attn_mask=mask, scale=scaling)
+        outputs.append(attended.reshape([1, heads, n, d]))
     if len(outputs) == 1:
         return outputs[0]
     return torch.cat(outputs, 0)
@@ -88,11 +98,11 @@ class CausalLM:
 
     def prefill(self, cache: __torch__.nn.KvCache, input_ids: Tensor) -> Tensor:
         hidden = self.run([cache], input_ids.unsqueeze(0))
-        return torch.linear(hidden[0, -1], self.lm_head)
+        return __torch__.nn.linear(hidden[0, -1], self.lm_head, None)
 
     def step(self, caches: List[__torch__.nn.KvCache], tokens: Tensor) -> Tensor:
         hidden = self.run(caches, tokens.unsqueeze(1))
-        return torch.linear(hidden[:, 0], self.lm_head)
+        return __torch__.nn.linear(hidden[:, 0], self.lm_head, None)
 
     def logits(self, input_ids: Tensor) -> Tensor:
         hidden = self.run([self.new_cache()], input_ids.unsqueeze(0))

@@ -137,6 +137,20 @@ class Config:
         return text.split(",")
 
 
+def linear(x: Tensor, weight: Tensor, bias: Optional[Tensor]) -> Tensor:
+    # One row (a decode step of one sequence) is a matrix-vector product: there torch.mv reads
+    # bfloat16 weights 1.3-1.8x faster than linear does, whose bfloat16 kernel at one row is no
+    # faster than float32 (measured on avx512_bf16 CPUs, 1024x2816 to 50257x768).
+    if x.numel() == x.size(-1) and x.dim() > 0:
+        y = torch.mv(weight, x.reshape([-1]))
+        if bias is not None:
+            y = y + bias
+        shape = x.size()
+        shape[-1] = weight.size(0)
+        return y.view(shape)
+    return torch.linear(x, weight, bias)
+
+
 class Linear:
     weight : Tensor
     bias : Optional[Tensor]
@@ -161,9 +175,9 @@ class Linear:
     def forward(self, x: Tensor) -> Tensor:
         packed = self.packed
         if packed is None:
-            return torch.linear(x, self.weight, self.bias)
+            return __torch__.nn.linear(x, self.weight, self.bias)
         if self.precision.use_reference:
-            return torch.linear(x, self.precision.reference[self.name], self.bias)
+            return __torch__.nn.linear(x, self.precision.reference[self.name], self.bias)
         return ops.quantized.linear_dynamic(x, packed, self.precision.reduce_range)
 
 

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,6 +34,8 @@ import org.jboss.logging.Logger;
 public final class ScriptProgram implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ScriptProgram.class);
+    /** Python exception names a program's message may still start with. */
+    private static final Pattern ERROR_PREFIX = Pattern.compile("^(\\w+(Error|Exception): )+");
 
     private final String name;
     private final Device device;
@@ -184,7 +187,8 @@ public final class ScriptProgram implements AutoCloseable {
             String line = lines[i].strip();
             int at = line.indexOf("Error: ");
             if (at >= 0 && !line.startsWith("File ")) {
-                return line.substring(at + "Error: ".length()).strip();
+                // "RuntimeError: AssertionError: n must be positive" -> "n must be positive"
+                return ERROR_PREFIX.matcher(line.substring(at + "Error: ".length()).strip()).replaceFirst("");
             }
         }
         return lines[0].strip();

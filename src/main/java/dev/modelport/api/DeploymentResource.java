@@ -60,8 +60,11 @@ public class DeploymentResource {
         }
         String id = body.deploymentId() == null || body.deploymentId().isBlank()
                 ? registry.freeId(RequestValidator.slug(modelId)) : RequestValidator.deploymentId(body.deploymentId());
+        String device = RequestValidator.device(body.device());
+        String dtype = RequestValidator.dtype(body.dtype());
+        RequestValidator.dtypeOnDevice(dtype, device);
         DeploymentRequest request = new DeploymentRequest(modelId, RequestValidator.revision(body.revision()), id,
-                RequestValidator.task(body.task()), RequestValidator.device(body.device()), RequestValidator.dtype(body.dtype()),
+                RequestValidator.task(body.task()), device, dtype,
                 RequestValidator.range("max_batch_size", body.maxBatchSize(), 1, 1024),
                 RequestValidator.range("max_batch_delay_ms", body.maxBatchDelayMs(), 0, 10_000), body.dedicatedPort());
         Deployment d = registry.deploy(request);

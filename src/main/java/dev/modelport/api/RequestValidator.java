@@ -90,6 +90,14 @@ final class RequestValidator {
         return dtype;
     }
 
+    /** int8 is dynamic quantization for CPUs (fbgemm): refused for a GPU at once, not at loading. */
+    static void dtypeOnDevice(String dtype, String device) {
+        if ("int8".equals(dtype) && device != null && device.startsWith("gpu")) {
+            throw new ModelportException(ErrorCode.INVALID_REQUEST,
+                    "dtype int8 (dynamic quantization) runs on the CPU only; use bfloat16 or float16 on a GPU");
+        }
+    }
+
     static Integer range(String field, Integer value, int min, int max) {
         if (value != null && (value < min || value > max)) {
             throw new ModelportException(ErrorCode.INVALID_REQUEST, field + " must be between " + min + " and " + max);

@@ -20,6 +20,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Bad input and unusable models: a clear 4xx or a failed deployment with a stable code, never a 5xx. */
@@ -48,6 +49,8 @@ class ApiErrorsTest {
         rejects(Map.of("model_id", TestHub.SENTIMENT, "deployment_id", "Bad_Id"), 400, "INVALID_DEPLOYMENT_ID");
         rejects(Map.of("model_id", TestHub.SENTIMENT, "task", "image-generation"), 400, "INVALID_REQUEST");
         rejects(Map.of("model_id", TestHub.SENTIMENT, "device", "tpu"), 400, "INVALID_REQUEST");
+        rejects(Map.of("model_id", TestHub.SENTIMENT, "dtype", "float8"), 400, "INVALID_REQUEST");
+        rejects(Map.of("model_id", TestHub.SENTIMENT, "dtype", "int8", "device", "gpu:0"), 400, "INVALID_REQUEST");
         rejects(Map.of("model_id", TestHub.SENTIMENT, "max_batch_size", 0), 400, "INVALID_REQUEST");
         rejects(Map.of("model_id", TestHub.SENTIMENT, "modelid", "x"), 400, "INVALID_REQUEST");
         rejects("{\"model_id\": ", 400, "INVALID_REQUEST");
@@ -133,6 +136,15 @@ class ApiErrorsTest {
                 .body("files.find { it.path == 'onnx/model.onnx' }.selected", equalTo(false))
                 .body("download_bytes", org.hamcrest.Matchers.greaterThan(0))
                 .body("available_tasks", hasItem("text-classification"));
+        // the estimate for every precision: a float32 checkpoint halves in 16 bits, int8 is CPU only
+        io.restassured.path.json.JsonPath memory = given().get("/api/v1/models/" + TestHub.SENTIMENT).then().statusCode(200)
+                .extract().jsonPath();
+        long f32 = memory.getLong("memory_by_dtype.cpu.float32");
+        assertEquals(f32, memory.getLong("memory_by_dtype.cpu.auto"));
+        assertEquals(f32 / 2, memory.getLong("memory_by_dtype.cpu.bfloat16"));
+        assertEquals(f32 / 2, memory.getLong("memory_by_dtype.gpu.float16"));
+        assertTrue(memory.getLong("memory_by_dtype.cpu.int8") < f32 / 2);
+        assertNull(memory.get("memory_by_dtype.gpu.int8"));
         given().get("/api/v1/models/" + TestHub.T5).then().statusCode(200).body("supported", equalTo(false))
                 .body("reason", containsString("T5ForConditionalGeneration")).body("reason_code", equalTo("UNSUPPORTED_ARCHITECTURE"));
         given().get("/api/v1/models/test-org/does-not-exist").then().statusCode(404).body("error.code", equalTo("MODEL_NOT_FOUND"));

@@ -39,6 +39,20 @@ describe('result views', () => {
     )
   })
 
+  it('counts entity offsets in code points, as the API does: an emoji is one character', () => {
+    const text = '🙂 Paris and Marie'
+    render(
+      <EntitiesResult
+        text={text}
+        entities={[{ entity_group: 'PER', score: 0.9, word: 'marie', start: 12, end: 17 }]}
+      />,
+    )
+    expect(screen.getByTestId('entity').firstChild?.textContent).toBe('Marie')
+    expect(screen.getByTestId('entities-result').querySelector('.entity-text')?.textContent).toBe(
+      '🙂 Paris and MariePER',
+    )
+  })
+
   it('ranks fill-mask tokens', () => {
     render(
       <FillMaskResult
@@ -58,6 +72,13 @@ describe('result views', () => {
     render(<QaResult context={context} result={{ answer: 'Berlin', score: 0.97, start: 34, end: 40 }} />)
     expect(screen.getByTestId('qa-answer')).toHaveTextContent('Berlin')
     expect(screen.getByTestId('qa-result').querySelector('mark.answer')?.textContent).toBe('Berlin')
+  })
+
+  it('highlights the QA answer after an emoji by code-point offsets', () => {
+    const context = '🙂 Élodie lives in Zürich near the lake.'
+    render(<QaResult context={context} result={{ answer: 'Élodie lives in Zürich', score: 0.25, start: 2, end: 24 }} />)
+    expect(screen.getByTestId('qa-result').querySelector('mark.answer')?.textContent).toBe('Élodie lives in Zürich')
+    expect(screen.getByTestId('qa-result').querySelector('.qa-context')?.textContent).toBe(context)
   })
 
   it('sorts sentence similarities and pairs each score with its sentence', () => {

@@ -51,16 +51,26 @@ export function entityType(e: Entity): string {
   return (e.entity_group ?? e.entity ?? '?').replace(/^[BI]-/, '')
 }
 
+/**
+ * A text indexed as the API's start/end count: by code point, as Python does (an emoji is one
+ * character there, two UTF-16 units in a JavaScript string).
+ */
+function codePoints(text: string): (start: number, end?: number) => string {
+  const chars = Array.from(text)
+  return (start, end) => chars.slice(start, end).join('')
+}
+
 /** The input text with each entity span marked, plus a legend of types. */
 export function EntitiesResult({ text, entities }: { text: string; entities: Entity[] }) {
   const types = [...new Set(entities.map(entityType))]
   const hue = (t: string) => ENTITY_HUES[types.indexOf(t) % ENTITY_HUES.length]
   const sorted = [...entities].sort((a, b) => a.start - b.start)
+  const slice = codePoints(text)
   const parts: React.ReactNode[] = []
   let at = 0
   sorted.forEach((e, i) => {
     if (e.start < at) return
-    if (e.start > at) parts.push(text.slice(at, e.start))
+    if (e.start > at) parts.push(slice(at, e.start))
     const t = entityType(e)
     parts.push(
       <mark
@@ -71,13 +81,14 @@ export function EntitiesResult({ text, entities }: { text: string; entities: Ent
         data-testid="entity"
         data-entity={t}
       >
-        {text.slice(e.start, e.end)}
+        {slice(e.start, e.end)}
         <span className="entity-type">{t}</span>
       </mark>,
     )
     at = e.end
   })
-  if (at < text.length) parts.push(text.slice(at))
+  const rest = slice(at)
+  if (rest) parts.push(rest)
   return (
     <div data-testid="entities-result">
       <p className="entity-text">{parts}</p>
@@ -143,6 +154,7 @@ export interface QaAnswer {
 }
 
 export function QaResult({ context, result }: { context: string; result: QaAnswer }) {
+  const slice = codePoints(context)
   return (
     <div data-testid="qa-result">
       <p className="qa-answer">
@@ -151,9 +163,9 @@ export function QaResult({ context, result }: { context: string; result: QaAnswe
         <span className="muted mono small">score {formatScore(result.score)}</span>
       </p>
       <p className="qa-context">
-        {context.slice(0, result.start)}
-        <mark className="answer">{context.slice(result.start, result.end)}</mark>
-        {context.slice(result.end)}
+        {slice(0, result.start)}
+        <mark className="answer">{slice(result.start, result.end)}</mark>
+        {slice(result.end)}
       </p>
     </div>
   )

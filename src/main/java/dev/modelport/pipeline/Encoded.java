@@ -1,9 +1,9 @@
 package dev.modelport.pipeline;
 
 /**
- * One tokenized (unpadded) row. Character offsets are Java string indices (UTF-16) into the text the
- * token came from (the context for a question-answering pair); -1 where a token has no characters
- * (special tokens).
+ * One tokenized (unpadded) row. Character offsets are code-point indices, as the tokenizer and
+ * Python count them (slice with {@link CodePointText}), into the text the token came from (the
+ * context for a question-answering pair); -1 where a token has no characters (special tokens).
  *
  * @param sequenceIds 0 for the first text, 1 for the pair's second, -1 for special tokens
  * @param wordIds the pre-tokenizer's word index, -1 for special tokens

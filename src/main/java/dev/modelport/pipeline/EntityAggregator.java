@@ -5,15 +5,19 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * transformers' token-classification post-processing: per-token softmax, word fusion for
- * {@code first|average|max}, B-/I- grouping for every strategy but {@code none}, and label
- * filtering. Grouped entities' {@code word} is the slice of the input text between their
- * {@code start} and {@code end}, so it always maps back to the text.
+ * transformers' token-classification post-processing ({@code TokenClassificationPipeline}'s
+ * {@code gather_pre_entities}, {@code aggregate}, {@code aggregate_words}, {@code group_entities}):
+ * per-token softmax, word fusion for {@code first|average|max}, B-/I- grouping for every strategy
+ * but {@code none}, then label filtering. {@code word} is what transformers gives: the token itself
+ * for {@code none} and {@code simple}'s tokens, and the tokenizer's decoding of the pieces for a
+ * fused word and for a group ({@code convert_tokens_to_string}). So an uncased model's words are
+ * lower-cased, a byte-level one's keep their leading space (" lives"), and a piece holding part of
+ * a character's UTF-8 bytes decodes to U+FFFD. Offsets are code points, as the tokenizer gives them.
  */
 final class EntityAggregator {
     static final Set<String> STRATEGIES = Set.of("none", "simple", "first", "average", "max");
 
-    /** One token as the aggregation sees it. */
+    /** One token as the aggregation sees it; {@code start}/{@code end} in code points. */
     record Token(String text, int start, int end, int index, boolean isSpecial, boolean isUnknown, float[] logits) {
     }
 
@@ -26,18 +30,22 @@ final class EntityAggregator {
 
     private final Labels labels;
     private final String continuingSubwordPrefix;
+    private final TokenDecoder decoder;
 
     /**
-     * @param continuingSubwordPrefix the tokenizer's word-continuation prefix ({@code ##}); null makes
-     *     word boundaries come from the text, as transformers falls back to for byte-level BPE
+     * @param continuingSubwordPrefix the tokenizer model's word-continuation prefix ({@code ##}); null
+     *     where it has none (byte-level BPE, SentencePiece), which makes word boundaries come from
+     *     spaces in the text, transformers' fallback heuristic
+     * @param decoder the tokenizer's decoder, for the words of fused words and groups
      */
-    EntityAggregator(Labels labels, String continuingSubwordPrefix) {
+    EntityAggregator(Labels labels, String continuingSubwordPrefix, TokenDecoder decoder) {
         this.labels = labels;
         this.continuingSubwordPrefix = continuingSubwordPrefix;
+        this.decoder = decoder;
     }
 
     List<Entity> aggregate(String text, List<Token> tokens, String strategy, Set<String> ignoreLabels) {
-        List<PreEntity> pre = gather(text, tokens);
+        List<PreEntity> pre = gather(new CodePointText(text), tokens);
         List<Entity> entities;
         if (strategy.equals("none") || strategy.equals("simple")) {
             entities = new ArrayList<>();
@@ -46,10 +54,10 @@ final class EntityAggregator {
                 entities.add(new Entity(labels.name(best), false, p.scores()[best], p.index(), p.word(), p.start(), p.end()));
             }
         } else {
-            entities = aggregateWords(text, pre, strategy);
+            entities = aggregateWords(pre, strategy);
         }
         if (!strategy.equals("none")) {
-            entities = groupEntities(text, entities);
+            entities = groupEntities(entities);
         }
         List<Entity> kept = new ArrayList<>();
         for (Entity e : entities) {
@@ -60,32 +68,22 @@ final class EntityAggregator {
         return kept;
     }
 
-    private List<PreEntity> gather(String text, List<Token> tokens) {
+    private List<PreEntity> gather(CodePointText text, List<Token> tokens) {
         List<PreEntity> pre = new ArrayList<>();
-        Token previous = null;
         for (Token token : tokens) {
             if (token.isSpecial()) {
                 continue;
             }
             String word = token.text();
-            String wordRef = text.substring(token.start(), token.end());
+            String wordRef = text.slice(token.start(), token.end());
             boolean isSubword;
             if (continuingSubwordPrefix != null) {
-                // a word-aware tokenizer: a piece whose token text is longer than its characters carries the prefix
-                isSubword = word.codePointCount(0, word.length()) != wordRef.codePointCount(0, wordRef.length());
+                // a word-aware tokenizer: a piece whose token is longer than its characters carries the prefix
+                isSubword = codePoints(word) != codePoints(wordRef);
             } else {
-                // transformers' fallback: a token starts a word when a space touches its start
-                isSubword = token.start() > 0
-                        && !text.substring(token.start() - 1, Math.min(text.length(), token.start() + 1)).contains(" ");
-                if (previous != null) {
-                    // where that heuristic breaks on byte-level BPE: the byte pieces of one character
-                    // (é, emoji) share its span, and a bare space marker "Ġ" has an empty span
-                    boolean sameCharacter = token.start() < previous.end();
-                    boolean afterBareSpace = previous.start() == previous.end() && previous.end() == token.start();
-                    isSubword |= sameCharacter || afterBareSpace;
-                }
+                // transformers' fallback heuristic: a token continues a word unless a space touches its start
+                isSubword = token.start() > 0 && !text.slice(token.start() - 1, token.start() + 1).contains(" ");
             }
-            previous = token;
             if (token.isUnknown()) {
                 word = wordRef;
                 isSubword = false;
@@ -96,23 +94,23 @@ final class EntityAggregator {
         return pre;
     }
 
-    private List<Entity> aggregateWords(String text, List<PreEntity> pre, String strategy) {
+    private List<Entity> aggregateWords(List<PreEntity> pre, String strategy) {
         List<Entity> words = new ArrayList<>();
         List<PreEntity> group = new ArrayList<>();
         for (PreEntity p : pre) {
             if (!group.isEmpty() && !p.isSubword()) {
-                words.add(aggregateWord(text, group, strategy));
+                words.add(aggregateWord(group, strategy));
                 group = new ArrayList<>();
             }
             group.add(p);
         }
         if (!group.isEmpty()) {
-            words.add(aggregateWord(text, group, strategy));
+            words.add(aggregateWord(group, strategy));
         }
         return words;
     }
 
-    private Entity aggregateWord(String text, List<PreEntity> pieces, String strategy) {
+    private Entity aggregateWord(List<PreEntity> pieces, String strategy) {
         double[] scores;
         switch (strategy) {
             case "first" -> scores = pieces.getFirst().scores();
@@ -136,12 +134,12 @@ final class EntityAggregator {
             default -> throw new IllegalArgumentException("not a word strategy: " + strategy);
         }
         int best = Activations.argmax(scores);
-        int start = pieces.getFirst().start();
-        int end = pieces.getLast().end();
-        return new Entity(labels.name(best), false, scores[best], null, text.substring(start, end), start, end);
+        String word = decoder.decode(pieces.stream().map(PreEntity::word).toList());
+        return new Entity(labels.name(best), false, scores[best], null, word, pieces.getFirst().start(),
+                pieces.getLast().end());
     }
 
-    private static List<Entity> groupEntities(String text, List<Entity> entities) {
+    private List<Entity> groupEntities(List<Entity> entities) {
         List<Entity> groups = new ArrayList<>();
         List<Entity> run = new ArrayList<>();
         for (Entity e : entities) {
@@ -154,26 +152,26 @@ final class EntityAggregator {
             if (tag[1].equals(lastTag[1]) && !tag[0].equals("B")) {
                 run.add(e);
             } else {
-                groups.add(group(text, run));
+                groups.add(group(run));
                 run = new ArrayList<>();
                 run.add(e);
             }
         }
         if (!run.isEmpty()) {
-            groups.add(group(text, run));
+            groups.add(group(run));
         }
         return groups;
     }
 
-    private static Entity group(String text, List<Entity> run) {
-        String[] parts = run.getFirst().label().split("-", -1);
+    /** group_sub_entities: the first label less its B-/I- part, the mean score, the words decoded together. */
+    private Entity group(List<Entity> run) {
+        String[] parts = run.getFirst().label().split("-", 2);
         double mean = 0;
         for (Entity e : run) {
             mean += e.score() / run.size();
         }
-        int start = run.getFirst().start();
-        int end = run.getLast().end();
-        return new Entity(parts[parts.length - 1], true, mean, null, text.substring(start, end), start, end);
+        String word = decoder.decode(run.stream().map(Entity::word).toList());
+        return new Entity(parts[parts.length - 1], true, mean, null, word, run.getFirst().start(), run.getLast().end());
     }
 
     /** {B|I, tag}; a label without a B-/I- prefix counts as a continuation. */
@@ -185,6 +183,10 @@ final class EntityAggregator {
             return new String[] {"I", label.substring(2)};
         }
         return new String[] {"I", label};
+    }
+
+    private static int codePoints(String s) {
+        return s.codePointCount(0, s.length());
     }
 
     private static double max(double[] values) {

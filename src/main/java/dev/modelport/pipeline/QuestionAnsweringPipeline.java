@@ -3,21 +3,23 @@ package dev.modelport.pipeline;
 import dev.modelport.runtime.FloatTensor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
 
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * question-answering: {@code {"question","context"}} (or a list of them) gives {@code {"answer",
- * "score","start","end"}} (a list of them when {@code top_k} > 1). The question is cut to
+ * question-answering, as transformers 4.57 answers it: {@code {"question","context"}} (or a list of
+ * them) gives {@code {"answer","score","start","end"}} (a list of them when {@code top_k} > 1),
+ * {@code start}/{@code end} in code points of the context. The question is cut to
  * {@code max_question_len} tokens (64); a long context is split into chunks of at most 384 tokens
- * overlapping by 128, chunks of all inputs run together in batches of 16, and the best spans across chunks
- * win. {@code handle_impossible_answer} adds the empty answer scored by the smallest CLS score.
+ * overlapping by 128, chunks of all inputs run together in batches of 16. Each chunk's best spans
+ * ({@link SpanDecoder}) are widened to whole words and gathered in {@link RankedAnswers}, where the
+ * same text found again adds its score. {@code handle_impossible_answer} adds the empty answer
+ * scored by the smallest CLS score.
  */
 final class QuestionAnsweringPipeline implements Pipeline {
     static final int MAX_SEQ_LEN = 384;
@@ -75,33 +77,32 @@ final class QuestionAnsweringPipeline implements Pipeline {
             }
         }
         float[][][] logits = startEndLogits(chunks);
-        List<List<Answer>> answers = new ArrayList<>();
+        // transformers looks at more spans than it answers when aligning to words: several token
+        // spans can widen to the same words and become one answer
+        int candidates = alignToWords ? (int) Math.min(Integer.MAX_VALUE, topK * 2L + 10) : topK;
+        List<RankedAnswers> answers = new ArrayList<>();
+        List<CodePointText> contexts = new ArrayList<>();
         double[] nullScores = new double[questions.size()];
-        for (int q = 0; q < questions.size(); q++) {
-            answers.add(new ArrayList<>());
-            nullScores[q] = 1_000_000;
+        for (Question question : questions) {
+            answers.add(new RankedAnswers());
+            contexts.add(new CodePointText(question.context()));
         }
+        Arrays.fill(nullScores, 1_000_000);
         for (int c = 0; c < chunks.size(); c++) {
             Encoded chunk = chunks.get(c);
-            float[] start = logits[c][0];
-            float[] end = logits[c][1];
-            SpanDecoder.ChunkResult result = SpanDecoder.decode(start, end, allowed(chunk), topK, maxAnswerLen);
+            SpanDecoder.ChunkResult result = SpanDecoder.decode(logits[c][0], logits[c][1], allowed(chunk), candidates,
+                    maxAnswerLen);
             int q = owner.get(c);
             nullScores[q] = Math.min(nullScores[q], result.nullScore());
-            String text = questions.get(q).context();
             for (SpanDecoder.Span span : result.spans()) {
-                int[] chars = alignToWords ? wordChars(chunk, span.start(), span.end()) : tokenChars(chunk, span.start(), span.end());
-                answers.get(q).add(new Answer(text.substring(chars[0], chars[1]), span.score(), chars[0], chars[1]));
+                int[] chars = alignToWords ? wordChars(chunk, span.start(), span.end())
+                        : tokenChars(chunk, span.start(), span.end());
+                answers.get(q).add(contexts.get(q).slice(chars[0], chars[1]), span.score(), chars[0], chars[1]);
             }
         }
         ArrayNode results = Json.array();
         for (int q = 0; q < questions.size(); q++) {
-            List<Answer> ranked = answers.get(q);
-            if (impossible) {
-                ranked.add(new Answer("", nullScores[q], 0, 0));
-            }
-            ranked.sort(Comparator.comparingDouble(Answer::score).reversed());
-            ranked = ranked.subList(0, Math.min(topK, ranked.size()));
+            List<RankedAnswers.Answer> ranked = answers.get(q).top(topK, impossible ? nullScores[q] : null);
             if (ranked.size() == 1) {
                 results.add(ranked.getFirst().toJson());
             } else {
@@ -134,12 +135,6 @@ final class QuestionAnsweringPipeline implements Pipeline {
             }
         }
         return out;
-    }
-
-    record Answer(String answer, double score, int start, int end) {
-        ObjectNode toJson() {
-            return Json.object().put("score", score).put("start", start).put("end", end).put("answer", answer);
-        }
     }
 
     private static List<Question> parse(JsonNode inputs) {
@@ -185,7 +180,7 @@ final class QuestionAnsweringPipeline implements Pipeline {
         if (tokens.length() <= limit) {
             return question;
         }
-        return question.substring(0, tokens.ends()[limit - 1]);
+        return question.substring(0, new CodePointText(question).utf16Index(tokens.ends()[limit - 1]));
     }
 
     /** Context tokens may be in an answer; so may CLS, whose probability is the no-answer score. */
@@ -202,24 +197,28 @@ final class QuestionAnsweringPipeline implements Pipeline {
         return new int[] {Math.max(chunk.starts()[s], 0), Math.max(chunk.ends()[e], 0)};
     }
 
-    /** Widens the span to whole words (transformers' align_to_words), within this chunk's tokens. */
+    /**
+     * Widens the span to whole words (transformers' align_to_words: {@code word_to_chars} of the
+     * start and end tokens' words, i.e. from the first token of the start word to the last token of
+     * the end word, in this chunk's context tokens); a token outside any word (CLS) keeps its offsets.
+     */
     private static int[] wordChars(Encoded chunk, int s, int e) {
         long startWord = chunk.wordIds()[s];
         long endWord = chunk.wordIds()[e];
-        if (startWord < 0 || endWord < 0 || !chunk.hasSpan(s) || !chunk.hasSpan(e)) {
+        if (startWord < 0 || endWord < 0) {
             return tokenChars(chunk, s, e);
         }
-        int start = chunk.starts()[s];
-        int end = chunk.ends()[e];
+        int start = -1;
+        int end = -1;
         for (int t = 0; t < chunk.length(); t++) {
-            if (chunk.sequenceIds()[t] != 1 || !chunk.hasSpan(t)) {
+            if (chunk.sequenceIds()[t] != 1) {
                 continue;
             }
-            if (chunk.wordIds()[t] == startWord) {
-                start = Math.min(start, chunk.starts()[t]);
+            if (start < 0 && chunk.wordIds()[t] == startWord) {
+                start = chunk.starts()[t];
             }
             if (chunk.wordIds()[t] == endWord) {
-                end = Math.max(end, chunk.ends()[t]);
+                end = chunk.ends()[t];
             }
         }
         return new int[] {start, end};

@@ -5,10 +5,12 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * transformers' question-answering span selection for one chunk: logits of tokens that cannot be
- * in an answer are set to -10000 (the CLS token stays), start and end are soft-maxed separately, the
- * CLS probabilities give the no-answer score and are then zeroed, and a span (s, e) with s ≤ e and
- * e - s < maxAnswerLen scores start[s] × end[e].
+ * transformers' question-answering span selection for one chunk ({@code select_starts_ends} and
+ * {@code decode_spans} of transformers 4.57): logits of tokens that cannot be in an answer are set
+ * to -10000 (the CLS token stays), start and end are soft-maxed separately, the first token's
+ * probabilities give the no-answer score and are then zeroed, a span (s, e) with s ≤ e and
+ * e - s < maxAnswerLen scores start[s] × end[e]; the best {@code candidates} spans are taken, and
+ * of those only the ones whose start and end tokens may be in an answer are kept.
  */
 final class SpanDecoder {
     private static final float MASKED = -10000f;
@@ -16,7 +18,7 @@ final class SpanDecoder {
     record Span(int start, int end, double score) {
     }
 
-    /** The chunk's best spans and its no-answer score (start[0] × end[0] before CLS is zeroed). */
+    /** The chunk's kept spans, best first, and its no-answer score (start[0] × end[0] before it is zeroed). */
     record ChunkResult(List<Span> spans, double nullScore) {
     }
 
@@ -25,8 +27,10 @@ final class SpanDecoder {
 
     /**
      * @param allowed per token: may be part of an answer (context tokens, and CLS)
+     * @param candidates how many of the best spans to consider before dropping those on tokens
+     *     that are not allowed
      */
-    static ChunkResult decode(float[] startLogits, float[] endLogits, boolean[] allowed, int topK, int maxAnswerLen) {
+    static ChunkResult decode(float[] startLogits, float[] endLogits, boolean[] allowed, int candidates, int maxAnswerLen) {
         int length = allowed.length;
         float[] startMasked = new float[length];
         float[] endMasked = new float[length];
@@ -39,18 +43,21 @@ final class SpanDecoder {
         double nullScore = start[0] * end[0];
         start[0] = 0;
         end[0] = 0;
+        // enumerated in the order of transformers' flattened [start, end] score matrix; the sort is
+        // stable, so equal scores keep that order (numpy's partition leaves the order of ties open)
         List<Span> spans = new ArrayList<>();
         for (int s = 0; s < length; s++) {
-            if (!allowed[s]) {
-                continue;
-            }
             for (int e = s; e < Math.min(length, s + maxAnswerLen); e++) {
-                if (allowed[e]) {
-                    spans.add(new Span(s, e, start[s] * end[e]));
-                }
+                spans.add(new Span(s, e, start[s] * end[e]));
             }
         }
         spans.sort(Comparator.comparingDouble(Span::score).reversed());
-        return new ChunkResult(List.copyOf(spans.subList(0, Math.min(topK, spans.size()))), nullScore);
+        List<Span> kept = new ArrayList<>();
+        for (Span span : spans.subList(0, Math.min(candidates, spans.size()))) {
+            if (allowed[span.start()] && allowed[span.end()]) {
+                kept.add(span);
+            }
+        }
+        return new ChunkResult(List.copyOf(kept), nullScore);
     }
 }

@@ -61,23 +61,23 @@ final class TextEncoder implements AutoCloseable {
         Encoding[] encodings = tokenizer.batchEncode(texts.toArray(String[]::new));
         List<Encoded> out = new ArrayList<>(encodings.length);
         for (int i = 0; i < encodings.length; i++) {
-            out.add(convert(encodings[i], texts.get(i), null));
+            out.add(convert(encodings[i]));
         }
         return out;
     }
 
     /** A text's tokens without special tokens and without truncation concerns (used to measure and cut questions). */
     Encoded encodeBare(String text) {
-        return convert(tokenizer.encode(text, false, false), text, null);
+        return convert(tokenizer.encode(text, false, false));
     }
 
     /** The chunks of a (question, context) pair: the first encoding, then each overflowing one. */
     List<Encoded> encodePair(String question, String context) {
         Encoding first = tokenizer.encode(question, context, true, true);
         List<Encoded> chunks = new ArrayList<>();
-        chunks.add(convert(first, question, context));
+        chunks.add(convert(first));
         for (Encoding overflow : first.getOverflowing()) {
-            chunks.add(convert(overflow, question, context));
+            chunks.add(convert(overflow));
         }
         return chunks;
     }
@@ -93,12 +93,10 @@ final class TextEncoder implements AutoCloseable {
         return tokenizer.decode(ids, skipSpecialTokens);
     }
 
-    private static Encoded convert(Encoding encoding, String first, String second) {
+    /** Offsets stay as the tokenizer gives them: code points into the text the token came from. */
+    private static Encoded convert(Encoding encoding) {
         long[] ids = encoding.getIds();
-        long[] sequenceIds = encoding.getSequenceIds();
         CharSpan[] spans = encoding.getCharTokenSpans();
-        CodePointIndex firstIndex = new CodePointIndex(first);
-        CodePointIndex secondIndex = second == null ? null : new CodePointIndex(second);
         int[] starts = new int[ids.length];
         int[] ends = new int[ids.length];
         Arrays.fill(starts, -1);
@@ -108,36 +106,15 @@ final class TextEncoder implements AutoCloseable {
             if (span == null || encoding.getSpecialTokenMask()[i] != 0) {
                 continue;
             }
-            CodePointIndex index = sequenceIds[i] == 1 && secondIndex != null ? secondIndex : firstIndex;
-            starts[i] = index.toUtf16(span.getStart());
-            ends[i] = index.toUtf16(span.getEnd());
+            starts[i] = span.getStart();
+            ends[i] = span.getEnd();
         }
         return new Encoded(ids, encoding.getTypeIds(), encoding.getSpecialTokenMask(), encoding.getWordIds(),
-                sequenceIds, encoding.getTokens(), starts, ends);
+                encoding.getSequenceIds(), encoding.getTokens(), starts, ends);
     }
 
     @Override
     public void close() {
         tokenizer.close();
-    }
-
-    /** The tokenizer counts characters in code points; Java strings index UTF-16 units (emoji take two). */
-    private static final class CodePointIndex {
-        private final int[] utf16;
-
-        CodePointIndex(String text) {
-            int count = text.codePointCount(0, text.length());
-            utf16 = new int[count + 1];
-            int unit = 0;
-            for (int cp = 0; cp < count; cp++) {
-                utf16[cp] = unit;
-                unit += Character.charCount(text.codePointAt(unit));
-            }
-            utf16[count] = text.length();
-        }
-
-        int toUtf16(int codePoint) {
-            return utf16[Math.min(Math.max(codePoint, 0), utf16.length - 1)];
-        }
     }
 }

@@ -12,15 +12,17 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * token-classification: entities per input with character {@code start}/{@code end}; parameters
+ * token-classification: entities per input with {@code start}/{@code end} in code points; parameters
  * {@code aggregation_strategy} (none|simple|first|average|max, default none) and
  * {@code ignore_labels} (default ["O"]).
  */
 final class TokenClassificationPipeline implements Pipeline {
     private final PipelineContext context;
+    private final TokenDecoder decoder;
 
     TokenClassificationPipeline(PipelineContext context) {
         this.context = context;
+        this.decoder = TokenDecoder.of(context.files().tokenizerJson());
     }
 
     @Override
@@ -39,17 +41,17 @@ final class TokenClassificationPipeline implements Pipeline {
         List<Encoded> rows = context.encoder().encode(texts.texts());
         FloatTensor logits = context.forward(rows);
         EntityAggregator aggregator = new EntityAggregator(Labels.of(context.files().config(), logits.dim(2)),
-                context.vocabulary().continuingSubwordPrefix());
+                context.vocabulary().continuingSubwordPrefix(), decoder);
         OptionalLong unk = context.vocabulary().unkTokenId();
         ArrayNode results = Json.array();
         for (int b = 0; b < rows.size(); b++) {
             Encoded row = rows.get(b);
             List<EntityAggregator.Token> tokens = new ArrayList<>(row.length());
             for (int t = 0; t < row.length(); t++) {
-                boolean special = row.isSpecial(t) || !row.hasSpan(t);
                 boolean unknown = unk.isPresent() && row.ids()[t] == unk.getAsLong();
+                // a token without characters has the offsets (0, 0) in transformers
                 tokens.add(new EntityAggregator.Token(row.tokens()[t], Math.max(row.starts()[t], 0),
-                        Math.max(row.ends()[t], 0), t, special, unknown, logits.row(b, t)));
+                        Math.max(row.ends()[t], 0), t, row.isSpecial(t), unknown, logits.row(b, t)));
             }
             ArrayNode one = Json.array();
             for (EntityAggregator.Entity e : aggregator.aggregate(texts.texts().get(b), tokens, strategy, ignoreLabels)) {

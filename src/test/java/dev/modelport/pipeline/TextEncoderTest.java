@@ -100,21 +100,27 @@ class TextEncoderTest {
     }
 
     @Test
-    void offsetsAreJavaStringIndicesEvenAfterEmoji() {
+    void offsetsAreCodePointsAsPythonCountsThem() {
         SnapshotFiles files = wordPiece(128);
         String text = "😀 Hello wörld, café";
+        CodePointText chars = new CodePointText(text);
         try (TextEncoder encoder = TextEncoder.forTexts(files, 128)) {
             Encoded row = encoder.encode(List.of(text)).getFirst();
             List<String> slices = new ArrayList<>();
             for (int t = 0; t < row.length(); t++) {
                 if (row.hasSpan(t)) {
-                    slices.add(text.substring(row.starts()[t], row.ends()[t]));
+                    slices.add(chars.slice(row.starts()[t], row.ends()[t]));
                 }
             }
             assertEquals("😀", slices.get(0));
             assertEquals("Hello", slices.get(1));
             assertTrue(slices.contains(","), slices.toString());
             assertEquals(-1, row.starts()[0], "[CLS] has no characters");
+            // the emoji is one character, as in Python: "Hello" starts at 2, not at Java's 3
+            assertEquals(0, row.starts()[1]);
+            assertEquals(1, row.ends()[1]);
+            assertEquals(2, row.starts()[2]);
+            assertEquals(7, row.ends()[2]);
         }
     }
 

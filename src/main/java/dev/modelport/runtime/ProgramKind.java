@@ -1,28 +1,28 @@
 package dev.modelport.runtime;
 
-/** The two root modules of programs/program.py and the entry function each builds its model with. */
+/**
+ * What a program builds: an encoder with its head, or a causal language model. The root module
+ * (programs/program.py {@code Program}) has the calls of both; {@code entry.py} builds this kind
+ * through {@link #entryFunction} and answers None from the other one.
+ */
 public enum ProgramKind {
-    ENCODER("EncoderProgram", "build_encoder", "__torch__.program.Encoder"),
-    DECODER("DecoderProgram", "build_decoder", "__torch__.program.Decoder");
+    ENCODER("build_encoder", "__torch__.program.Encoder"),
+    DECODER("build_decoder", "__torch__.program.Decoder");
 
-    private final String rootClass;
     private final String entryFunction;
     private final String modelType;
 
-    ProgramKind(String rootClass, String entryFunction, String modelType) {
-        this.rootClass = rootClass;
+    ProgramKind(String entryFunction, String modelType) {
         this.entryFunction = entryFunction;
         this.modelType = modelType;
     }
 
-    public String rootClass() {
-        return rootClass;
-    }
-
+    /** The function of entry.py that builds this kind. */
     public String entryFunction() {
         return entryFunction;
     }
 
+    /** The TorchScript type it builds. */
     public String modelType() {
         return modelType;
     }

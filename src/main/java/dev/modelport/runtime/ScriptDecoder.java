@@ -11,7 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A causal language model run by its program (programs/program.py DecoderProgram): a prefill or
+ * A causal language model run by its program (programs/program.py Program, its causal LM calls): a prefill or
  * a batched decode step is one call; each generation's KV cache stays inside the program.
  */
 final class ScriptDecoder extends ScriptModel implements DecoderModel {

@@ -6,7 +6,7 @@ import dev.modelport.runtime.precision.DtypePolicy;
 import dev.modelport.runtime.script.ScriptArg;
 import dev.modelport.runtime.script.ScriptProgram;
 
-/** An encoder and its head, one program call per forward pass (programs/program.py EncoderProgram). */
+/** An encoder and its head, one program call per forward pass (programs/program.py Program, its encoder calls). */
 final class ScriptEncoder extends ScriptModel implements EncoderModel {
 
     ScriptEncoder(ScriptProgram program, ModelSpec spec, String device, DtypePolicy.Choice dtype, long memoryBytes) {

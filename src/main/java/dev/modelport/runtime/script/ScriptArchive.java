@@ -31,7 +31,7 @@ public final class ScriptArchive {
 
     /**
      * @param rootModule the module holding the root class, e.g. {@code program}
-     * @param rootClass e.g. {@code EncoderProgram}; a {@code Module} whose attributes are all Optional
+     * @param rootClass e.g. {@code Program}; a {@code Module} whose attributes are all Optional
      * @param sources every module the program references, the root module included
      */
     public static byte[] build(String rootModule, String rootClass, List<ProgramSource> sources) {

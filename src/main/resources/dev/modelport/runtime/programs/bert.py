@@ -111,29 +111,6 @@ class PerTokenLinear:
         return self.linear.forward(hidden)
 
 
-class BertLMPredictionHead:
-    # transform (dense, act, LayerNorm), then the decoder: the word embeddings unless stored apart
-    dense : __torch__.nn.Linear
-    norm : __torch__.nn.LayerNorm
-    decoder_weight : Tensor
-    decoder_bias : Tensor
-    act : str
-
-    def __init__(self, w: __torch__.nn.Checkpoint, config: __torch__.nn.Config):
-        self.dense = __torch__.nn.Linear(w, "cls.predictions.transform.dense", True)
-        self.norm = __torch__.nn.LayerNorm(w, "cls.predictions.transform.LayerNorm", config.get_float("layer_norm_eps"))
-        if config.get_bool("tie_word_embeddings"):
-            self.decoder_weight = w.get("bert.embeddings.word_embeddings.weight")
-        else:
-            self.decoder_weight = w.get("cls.predictions.decoder.weight")
-        self.decoder_bias = w.get("cls.predictions.bias")
-        self.act = config.get_str("hidden_act")
-
-    def forward(self, hidden: Tensor) -> Tensor:
-        h = self.norm.forward(__torch__.nn.activation(self.dense.forward(hidden), self.act))
-        return torch.linear(h, self.decoder_weight, self.decoder_bias)
-
-
 def build(w: __torch__.nn.Checkpoint, config: __torch__.nn.Config) -> __torch__.program.Encoder:
     body = __torch__.bert.BertModel(w, "bert", config)
     head = config.get_str("head")
@@ -144,5 +121,9 @@ def build(w: __torch__.nn.Checkpoint, config: __torch__.nn.Config) -> __torch__.
     if head == "question_answering":
         return __torch__.program.Encoder(body, __torch__.bert.PerTokenLinear(w, "qa_outputs"))
     if head == "masked_lm":
-        return __torch__.program.Encoder(body, __torch__.bert.BertLMPredictionHead(w, config))
+        # BertLMPredictionHead: transform, then the decoder (the word embeddings unless stored apart)
+        decoder = "bert.embeddings.word_embeddings.weight" if config.get_bool("tie_word_embeddings") else "cls.predictions.decoder.weight"
+        return __torch__.program.Encoder(body, __torch__.nn.MaskedLMHead(w, "cls.predictions.transform.dense",
+                                         "cls.predictions.transform.LayerNorm", config.get_float("layer_norm_eps"),
+                                         config.get_str("hidden_act"), decoder, "cls.predictions.bias"))
     return __torch__.program.Encoder(body, __torch__.program.IdentityHead())

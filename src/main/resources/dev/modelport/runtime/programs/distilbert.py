@@ -85,29 +85,6 @@ class DistilBertForSequenceClassification:
         return self.classifier.forward(torch.relu(self.pre_classifier.forward(hidden[:, 0])))
 
 
-class DistilBertForMaskedLM:
-    # vocab_transform, activation, vocab_layer_norm, vocab_projector (the word embeddings when tied)
-    vocab_transform : __torch__.nn.Linear
-    vocab_layer_norm : __torch__.nn.LayerNorm
-    projector_weight : Tensor
-    projector_bias : Tensor
-    activation : str
-
-    def __init__(self, w: __torch__.nn.Checkpoint, config: __torch__.nn.Config):
-        self.vocab_transform = __torch__.nn.Linear(w, "vocab_transform", True)
-        self.vocab_layer_norm = __torch__.nn.LayerNorm(w, "vocab_layer_norm", 1e-12)
-        if config.get_bool("tie_word_embeddings"):
-            self.projector_weight = w.get("distilbert.embeddings.word_embeddings.weight")
-        else:
-            self.projector_weight = w.get("vocab_projector.weight")
-        self.projector_bias = w.get("vocab_projector.bias")
-        self.activation = config.get_str("activation")
-
-    def forward(self, hidden: Tensor) -> Tensor:
-        x = __torch__.nn.activation(self.vocab_transform.forward(hidden), self.activation)
-        return torch.linear(self.vocab_layer_norm.forward(x), self.projector_weight, self.projector_bias)
-
-
 def build(w: __torch__.nn.Checkpoint, config: __torch__.nn.Config) -> __torch__.program.Encoder:
     body = __torch__.distilbert.DistilBertModel(w, config)
     head = config.get_str("head")
@@ -118,5 +95,8 @@ def build(w: __torch__.nn.Checkpoint, config: __torch__.nn.Config) -> __torch__.
     if head == "question_answering":
         return __torch__.program.Encoder(body, __torch__.bert.PerTokenLinear(w, "qa_outputs"))
     if head == "masked_lm":
-        return __torch__.program.Encoder(body, __torch__.distilbert.DistilBertForMaskedLM(w, config))
+        # DistilBertForMaskedLM: vocab_transform, activation, vocab_layer_norm, vocab_projector
+        projector = "distilbert.embeddings.word_embeddings.weight" if config.get_bool("tie_word_embeddings") else "vocab_projector.weight"
+        return __torch__.program.Encoder(body, __torch__.nn.MaskedLMHead(w, "vocab_transform", "vocab_layer_norm", 1e-12,
+                                         config.get_str("activation"), projector, "vocab_projector.bias"))
     return __torch__.program.Encoder(body, __torch__.program.IdentityHead())

@@ -214,6 +214,29 @@ class RMSNorm:
         return self.weight * h.to(dtype)
 
 
+class MaskedLMHead:
+    # transform (dense, activation, LayerNorm), then the projection onto the vocabulary (the word
+    # embeddings when tied): BERT's cls.predictions, RoBERTa's lm_head (always gelu) and
+    # DistilBERT's vocab_transform / vocab_layer_norm / vocab_projector compute the same thing
+    dense : __torch__.nn.Linear
+    norm : __torch__.nn.LayerNorm
+    decoder_weight : Tensor
+    decoder_bias : Tensor
+    act : str
+
+    def __init__(self, w: __torch__.nn.Checkpoint, dense: str, norm: str, eps: float, act: str, decoder_weight: str,
+                 decoder_bias: str):
+        self.dense = __torch__.nn.Linear(w, dense, True)
+        self.norm = __torch__.nn.LayerNorm(w, norm, eps)
+        self.decoder_weight = w.get(decoder_weight)
+        self.decoder_bias = w.get(decoder_bias)
+        self.act = act
+
+    def forward(self, hidden: Tensor) -> Tensor:
+        h = self.norm.forward(__torch__.nn.activation(self.dense.forward(hidden), self.act))
+        return __torch__.nn.linear(h, self.decoder_weight, self.decoder_bias)
+
+
 def activation(x: Tensor, name: str) -> Tensor:
     # transformers' ACT2FN, for the names configs use
     if name == "gelu":

@@ -1,7 +1,8 @@
-# The root modules Java loads: EncoderProgram and DecoderProgram. They take the weights in
-# (begin, put, build) and expose one method per kind of call; the architecture itself comes from
-# __torch__.entry.build_encoder / build_decoder, a one-line file the Java side writes into the
-# archive naming the family's build function (e.g. __torch__.bert.build).
+# The root module Java loads: Program. It takes the weights in (begin, put, build) and exposes one
+# method per kind of call, an encoder's or a causal LM's; the architecture itself comes from
+# __torch__.entry.build_encoder / build_decoder, a small file the Java side writes into the archive
+# naming the family's build function (e.g. __torch__.bert.build) for the kind it is, and None for
+# the other.
 #
 # What leaves a program for Java is float32 on the CPU, or an opaque object (a KvCache) that Java
 # only hands back or drops: bfloat16 and float16 tensors never reach a DJL operation.
@@ -39,7 +40,7 @@ class IdentityHead:
 
 
 class Loader:
-    # the hand-off both root modules share, and the model's precision switch (nn.Precision)
+    # the weights hand-off, and the model's precision switch (nn.Precision)
     checkpoint : Optional[__torch__.nn.Checkpoint]
     device : Device
     precision : __torch__.nn.Precision
@@ -87,48 +88,70 @@ def to_java(x: Tensor) -> Tensor:
     return x.to(device=torch.device("cpu"), dtype=torch.float32).contiguous()
 
 
-class EncoderProgram(Module):
+class Decoder(Interface):
+    def new_cache(self) -> __torch__.nn.KvCache:
+        pass
+
+    # appends input_ids [T] to the sequence in cache; the next-token logits [V]
+    def prefill(self, cache: __torch__.nn.KvCache, input_ids: Tensor) -> Tensor:
+        pass
+
+    # one token per sequence, tokens [B]; each row's next-token logits [B, V]
+    def step(self, caches: List[__torch__.nn.KvCache], tokens: Tensor) -> Tensor:
+        pass
+
+    # the logits of every position of input_ids [T] from position 0, without a cache: [T, V]
+    def logits(self, input_ids: Tensor) -> Tensor:
+        pass
+
+
+class Program(Module):
     __parameters__ = []
     __buffers__ = []
     training : bool
     loader : Optional[__torch__.program.Loader]
-    model : Optional[__torch__.program.Encoder]
+    encoder_model : Optional[__torch__.program.Encoder]
+    decoder_model : Optional[__torch__.program.Decoder]
+
+    # loading
 
     def begin(self, dtype: int, device: str, table: Tensor) -> int:
         self.loader = __torch__.program.Loader(dtype, device, table)
         return 0
 
-    def put(self, names: List[str], raws: List[Tensor], kinds: List[int], shapes: List[List[int]]) -> int:
+    def ready_loader(self) -> __torch__.program.Loader:
         loader = self.loader
         assert loader is not None, "begin was not called"
-        return loader.put(names, raws, kinds, shapes)
+        return loader
+
+    def put(self, names: List[str], raws: List[Tensor], kinds: List[int], shapes: List[List[int]]) -> int:
+        return self.ready_loader().put(names, raws, kinds, shapes)
 
     def build(self, config: Dict[str, str]) -> int:
-        loader = self.loader
-        assert loader is not None, "begin was not called"
+        loader = self.ready_loader()
         loader.precision.reduce_range = config["int8_reduce_range"] == "true"
-        self.model = __torch__.entry.build_encoder(loader.take(), __torch__.nn.Config(config))
+        weights = loader.take()
+        settings = __torch__.nn.Config(config)
+        # entry.py builds the one kind this architecture is and answers None for the other
+        self.encoder_model = __torch__.entry.build_encoder(weights, settings)
+        self.decoder_model = __torch__.entry.build_decoder(weights, settings)
         return 0
 
-    def encoder(self) -> __torch__.program.Encoder:
-        model = self.model
-        assert model is not None, "the model was not built"
-        return model
-
     def device(self) -> Device:
-        loader = self.loader
-        assert loader is not None, "begin was not called"
-        return loader.device
+        return self.ready_loader().device
 
     def reference(self, mode: int) -> int:
-        loader = self.loader
-        assert loader is not None, "begin was not called"
-        return loader.reference(mode)
+        return self.ready_loader().reference(mode)
 
     def quantized_elements(self) -> int:
-        loader = self.loader
-        assert loader is not None, "begin was not called"
-        return loader.quantized_elements()
+        return self.ready_loader().quantized_elements()
+
+    # an encoder's calls
+
+    def encoder(self) -> __torch__.program.Encoder:
+        model = self.encoder_model
+        assert model is not None, "the model is not an encoder, or was not built"
+        return model
 
     def hidden(self, input_ids: Tensor, attention_mask: Tensor, token_type_ids: Tensor) -> Tensor:
         device = self.device()
@@ -149,66 +172,12 @@ class EncoderProgram(Module):
     def hidden_states(self, input_ids: Tensor, attention_mask: Tensor, token_type_ids: Tensor) -> Tensor:
         return __torch__.program.to_java(self.hidden(input_ids, attention_mask, token_type_ids))
 
-
-class Decoder(Interface):
-    def new_cache(self) -> __torch__.nn.KvCache:
-        pass
-
-    # appends input_ids [T] to the sequence in cache; the next-token logits [V]
-    def prefill(self, cache: __torch__.nn.KvCache, input_ids: Tensor) -> Tensor:
-        pass
-
-    # one token per sequence, tokens [B]; each row's next-token logits [B, V]
-    def step(self, caches: List[__torch__.nn.KvCache], tokens: Tensor) -> Tensor:
-        pass
-
-    # the logits of every position of input_ids [T] from position 0, without a cache: [T, V]
-    def logits(self, input_ids: Tensor) -> Tensor:
-        pass
-
-
-class DecoderProgram(Module):
-    __parameters__ = []
-    __buffers__ = []
-    training : bool
-    loader : Optional[__torch__.program.Loader]
-    model : Optional[__torch__.program.Decoder]
-
-    def begin(self, dtype: int, device: str, table: Tensor) -> int:
-        self.loader = __torch__.program.Loader(dtype, device, table)
-        return 0
-
-    def put(self, names: List[str], raws: List[Tensor], kinds: List[int], shapes: List[List[int]]) -> int:
-        loader = self.loader
-        assert loader is not None, "begin was not called"
-        return loader.put(names, raws, kinds, shapes)
-
-    def build(self, config: Dict[str, str]) -> int:
-        loader = self.loader
-        assert loader is not None, "begin was not called"
-        loader.precision.reduce_range = config["int8_reduce_range"] == "true"
-        self.model = __torch__.entry.build_decoder(loader.take(), __torch__.nn.Config(config))
-        return 0
+    # a causal language model's calls
 
     def decoder(self) -> __torch__.program.Decoder:
-        model = self.model
-        assert model is not None, "the model was not built"
+        model = self.decoder_model
+        assert model is not None, "the model is not a causal language model, or was not built"
         return model
-
-    def device(self) -> Device:
-        loader = self.loader
-        assert loader is not None, "begin was not called"
-        return loader.device
-
-    def reference(self, mode: int) -> int:
-        loader = self.loader
-        assert loader is not None, "begin was not called"
-        return loader.reference(mode)
-
-    def quantized_elements(self) -> int:
-        loader = self.loader
-        assert loader is not None, "begin was not called"
-        return loader.quantized_elements()
 
     def new_cache(self) -> __torch__.nn.KvCache:
         return self.decoder().new_cache()

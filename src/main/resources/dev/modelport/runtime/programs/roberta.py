@@ -33,27 +33,6 @@ class RobertaClassificationHead:
         return self.out_proj.forward(torch.tanh(self.dense.forward(hidden[:, 0])))
 
 
-class RobertaLMHead:
-    # dense, gelu (always, whatever hidden_act says), layer_norm, then the decoder
-    dense : __torch__.nn.Linear
-    layer_norm : __torch__.nn.LayerNorm
-    decoder_weight : Tensor
-    bias : Tensor
-
-    def __init__(self, w: __torch__.nn.Checkpoint, config: __torch__.nn.Config):
-        self.dense = __torch__.nn.Linear(w, "lm_head.dense", True)
-        self.layer_norm = __torch__.nn.LayerNorm(w, "lm_head.layer_norm", config.get_float("layer_norm_eps"))
-        if config.get_bool("tie_word_embeddings"):
-            self.decoder_weight = w.get("roberta.embeddings.word_embeddings.weight")
-        else:
-            self.decoder_weight = w.get("lm_head.decoder.weight")
-        self.bias = w.get("lm_head.bias")
-
-    def forward(self, hidden: Tensor) -> Tensor:
-        h = self.layer_norm.forward(torch.gelu(self.dense.forward(hidden)))
-        return torch.linear(h, self.decoder_weight, self.bias)
-
-
 def build(w: __torch__.nn.Checkpoint, config: __torch__.nn.Config) -> __torch__.program.Encoder:
     body = __torch__.roberta.RobertaModel(w, "roberta", config)
     head = config.get_str("head")
@@ -64,5 +43,8 @@ def build(w: __torch__.nn.Checkpoint, config: __torch__.nn.Config) -> __torch__.
     if head == "question_answering":
         return __torch__.program.Encoder(body, __torch__.bert.PerTokenLinear(w, "qa_outputs"))
     if head == "masked_lm":
-        return __torch__.program.Encoder(body, __torch__.roberta.RobertaLMHead(w, config))
+        # RobertaLMHead: dense, gelu whatever hidden_act says, layer_norm, then the decoder
+        decoder = "roberta.embeddings.word_embeddings.weight" if config.get_bool("tie_word_embeddings") else "lm_head.decoder.weight"
+        return __torch__.program.Encoder(body, __torch__.nn.MaskedLMHead(w, "lm_head.dense", "lm_head.layer_norm",
+                                         config.get_float("layer_norm_eps"), "gelu", decoder, "lm_head.bias"))
     return __torch__.program.Encoder(body, __torch__.program.IdentityHead())

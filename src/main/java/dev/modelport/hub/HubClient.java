@@ -32,6 +32,7 @@ public final class HubClient implements ModelHub {
     private final HubApi api;
     private final FileSelector selector = new FileSelector();
     private final DownloadCoordinator coordinator;
+    private final BlobDownloader downloader;
 
     public HubClient(HubSettings settings) {
         this.settings = settings;
@@ -45,7 +46,8 @@ public final class HubClient implements ModelHub {
                 .build();
         this.cache = new HubCache(settings.cacheDir());
         this.api = new HubApi(http, settings, endpoint);
-        this.coordinator = new DownloadCoordinator(cache, new BlobDownloader(http, settings, endpoint), settings);
+        this.downloader = new BlobDownloader(http, settings, endpoint);
+        this.coordinator = new DownloadCoordinator(cache, downloader, settings);
     }
 
     /**
@@ -107,6 +109,11 @@ public final class HubClient implements ModelHub {
                     .orElseThrow(() -> notInCache(info.repoId(), info.revision()));
         }
         return coordinator.download(info, files, listener, cancellation);
+    }
+
+    @Override
+    public long bytesFetched() {
+        return downloader.bytesReceived();
     }
 
     @Override

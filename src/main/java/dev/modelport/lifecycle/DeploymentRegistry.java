@@ -5,7 +5,8 @@ import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportConfig;
 import dev.modelport.config.ModelportException;
 import dev.modelport.serving.ModelServer;
-import io.micrometer.core.instrument.Counter;
+import dev.modelport.hub.ModelHub;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
@@ -41,7 +42,6 @@ public class DeploymentRegistry {
     private final ModelServer server;
     /** Empty when MODEL_STORAGE_PATH is empty: no metadata.json anywhere, nothing restored. */
     private final Optional<MetadataStore> store;
-    private final Counter downloadBytes;
     private volatile boolean closing;
 
     private record Entry(Deployment deployment, DeploymentRunner.Loaded loaded) {
@@ -55,8 +55,8 @@ public class DeploymentRegistry {
         this.server = server;
         this.store = config.storage().modelStoragePath().filter(p -> !p.isBlank())
                 .map(p -> new MetadataStore(Path.of(p), json));
-        this.downloadBytes = Counter.builder("modelport.download.bytes").baseUnit("bytes")
-                .description("Bytes downloaded from the hub").register(meters);
+        FunctionCounter.builder("modelport.download.bytes", components.hub(), ModelHub::bytesFetched).baseUnit("bytes")
+                .description("File bytes downloaded from the hub by this process (not those found in the cache)").register(meters);
         for (DeploymentStatus s : DeploymentStatus.values()) {
             Gauge.builder("modelport.deployments", this, r -> r.count(s)).tag("status", s.wireName())
                     .description("Deployments by status").register(meters);
@@ -192,7 +192,7 @@ public class DeploymentRegistry {
         deployments.put(d.id(), new Entry(d, loaded));
         d.announce();
         persist(d.snapshot());
-        runners.submit(new DeploymentRunner(d, components, server, config, downloadBytes::increment, fromCache, loaded));
+        runners.submit(new DeploymentRunner(d, components, server, config, fromCache, loaded));
     }
 
     private void persist(DeploymentSnapshot snapshot) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.modelport.config.ModelportConfig;
 import dev.modelport.config.ModelportException;
 import dev.modelport.lifecycle.CachePrefill;
@@ -39,6 +41,8 @@ import java.util.Optional;
 public class DeclaredDeployments {
     private static final Logger LOG = Logger.getLogger(DeclaredDeployments.class);
     private static final ObjectMapper JSON = strictMapper();
+    private static final String DEPLOY_FIELDS = "model_id, revision, deployment_id, task, device, dtype, max_batch_size,"
+            + " max_batch_delay_ms, dedicated_port";
 
     @Inject
     ModelportConfig config;
@@ -117,6 +121,12 @@ public class DeclaredDeployments {
             DeploymentRequest request;
             try {
                 request = DeployRequests.from(JSON.treeToValue(node, DeployBody.class), dedicatedPortsEnabled, slug -> slug);
+            } catch (UnrecognizedPropertyException e) {
+                throw new IllegalStateException(entry + ": unknown field \"" + e.getPropertyName() + "\"; the fields are those of"
+                        + " POST /api/v1/deploy: " + DEPLOY_FIELDS);
+            } catch (MismatchedInputException e) {
+                String field = e.getPath().isEmpty() ? "?" : e.getPath().getLast().getFieldName();
+                throw new IllegalStateException(entry + ": field \"" + field + "\" has the wrong JSON type");
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(entry + ": " + e.getOriginalMessage());
             } catch (ModelportException e) {

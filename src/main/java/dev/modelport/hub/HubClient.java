@@ -54,13 +54,15 @@ public final class HubClient implements ModelHub {
      * Online, the Hub answers; when it cannot be reached (connection errors, 5xx or 429) and the revision is
      * already in the cache, the cache answers instead, as {@code huggingface_hub} falls back to it: the Hub is
      * then asked once, without retries, so a replica restarting during a Hub outage comes up from the cache
-     * at once. Not-found, gated and other definite answers of the Hub are never overridden by the cache.
+     * at once. Not-found, gated and other definite answers of the Hub are never overridden by the cache, and
+     * a cached snapshot with a file missing does not stand in for the Hub.
      */
     @Override
     public ModelInfo modelInfo(String repoId, String revision) {
         cache.repoDir(repoId);
         if (!settings.offline()) {
-            Optional<String> cached = cache.resolveCommit(repoId, revision);
+            // a snapshot that lost a blob cannot stand in for the Hub: its file list would be short
+            Optional<String> cached = cache.resolveCommit(repoId, revision).filter(c -> cache.snapshotIntact(repoId, c));
             if (cached.isEmpty()) {
                 return api.modelInfo(repoId, revision);
             }

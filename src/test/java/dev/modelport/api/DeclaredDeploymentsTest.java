@@ -50,13 +50,15 @@ class DeclaredDeploymentsTest {
         assertTrue(refusal("{\"model_id\": \"org/a\"}").contains("must be a JSON array"));
         assertTrue(refusal("[{\"model_id\": \"org/a\"},").contains("not valid JSON"));
         String unknown = refusal("[{\"model_id\": \"org/a\"}, {\"model_id\": \"org/b\", \"replicas\": 3}]");
-        assertTrue(unknown.contains("entry 2") && unknown.contains("replicas"), unknown);
+        assertEquals("MODELPORT_DEPLOYMENTS entry 2: unknown field \"replicas\"; the fields are those of POST /api/v1/deploy:"
+                + " model_id, revision, deployment_id, task, device, dtype, max_batch_size, max_batch_delay_ms, dedicated_port", unknown);
         String missing = refusal("[{\"deployment_id\": \"x\"}]");
         assertTrue(missing.contains("entry 1") && missing.contains("INVALID_MODEL_ID"), missing);
         String badId = refusal("[{\"model_id\": \"org/a\", \"deployment_id\": \"Not OK\"}]");
         assertTrue(badId.contains("INVALID_DEPLOYMENT_ID"), badId);
-        String wrongType = refusal("[{\"model_id\": 42}]");
-        assertTrue(wrongType.contains("entry 1"), wrongType);
+        assertEquals("MODELPORT_DEPLOYMENTS entry 1: field \"model_id\" has the wrong JSON type", refusal("[{\"model_id\": 42}]"));
+        assertEquals("MODELPORT_DEPLOYMENTS entry 1: field \"max_batch_size\" has the wrong JSON type",
+                refusal("[{\"model_id\": \"org/a\", \"max_batch_size\": \"many\"}]"));
         String notObject = refusal("[\"org/a\"]");
         assertTrue(notObject.contains("entry 1 must be a JSON object"), notObject);
         String dup = refusal("[{\"model_id\": \"org/a\"}, {\"model_id\": \"other/a\"}]");

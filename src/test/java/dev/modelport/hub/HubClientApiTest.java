@@ -132,6 +132,14 @@ class HubClientApiTest {
         // a revision the cache never saw still fails with the Hub's unavailability
         HubClient quick = new HubClient(TestRepos.timing(s, Duration.ofSeconds(30), Duration.ofSeconds(2), 1));
         assertEquals(ErrorCode.HUB_UNAVAILABLE, code(() -> quick.modelInfo(REPO, "v2")));
+        // nor does a cached snapshot that lost a blob: its file list would be short
+        try {
+            Path weights = snap.resolve("model.safetensors");
+            Files.delete(weights.resolveSibling(Files.readSymbolicLink(weights)));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertEquals(ErrorCode.HUB_UNAVAILABLE, code(() -> quick.modelInfo(REPO, "main")));
     }
 
     @Test

@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: finds a JDK >= 21, installs Debian's Chromium for the browser test when
-# it is missing (needs root or sudo), then `./mvnw verify` (unit, API, WebSocket, UI and browser tests).
+# Runs the whole test suite: finds a JDK >= 21, installs Debian's Chromium (browser test) and HAProxy
+# (multi-replica test) when missing (needs root or sudo), then `./mvnw verify` (unit, API, WebSocket, UI,
+# browser tests, and the *IT tests that run the packaged service as processes).
 # Extra arguments go to Maven, e.g. scripts/test.sh -Dtest=DeploymentApiTest
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/jdk.sh
-if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
+# Debian packages the tests drive: chromium (browser test), haproxy (the load balancer in front of three
+# replicas in it/ReplicasBehindBalancerIT). Installed when missing; needs root or sudo.
+missing=""
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing="$missing chromium"
+command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing="$missing haproxy"
+if [ -n "$missing" ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-  echo "Installing Debian's chromium for the browser tests..."
-  $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  echo "Installing Debian's$missing for the tests..."
+  # shellcheck disable=SC2086  # one word per package
+  $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 fi
 # Engine tuning that must be set before the JVM starts (docs/ARCHITECTURE.md, "Engine settings"):
 # big batches lose time in glibc malloc, and spinning OpenMP threads starve each other on shared cores.

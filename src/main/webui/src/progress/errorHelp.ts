@@ -25,6 +25,8 @@ const HELP: Record<string, string> = {
   INVALID_CHECKPOINT: 'The weights do not match the model’s config.json. Try another revision.',
   LOAD_FAILED: 'Loading failed; logs/deployment.log has the details.',
   DEPLOYMENT_EXISTS: 'A deployment with this id exists. Choose another deployment id, or undeploy the old one.',
+  DEPLOYMENT_DECLARED:
+    'This deployment is declared in MODELPORT_DEPLOYMENTS (or MODELPORT_DEPLOYMENTS_FILE). Change that setting and restart to remove or replace it.',
   TOO_MANY_DEPLOYMENTS: 'MAX_DEPLOYMENTS is reached. Undeploy a model first.',
   NO_FREE_PORT: 'All dedicated ports are taken. Turn the dedicated port off or widen DEPLOYMENT_PORT_RANGE.',
   INVALID_MODEL_ID: 'Use the form organization/model-name.',

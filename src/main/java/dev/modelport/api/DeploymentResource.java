@@ -50,23 +50,7 @@ public class DeploymentResource {
     @Path("/deploy")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response deploy(DeployBody body) {
-        if (body == null) {
-            throw new ModelportException(ErrorCode.INVALID_REQUEST, "Body must be a JSON object with at least \"model_id\"");
-        }
-        String modelId = RequestValidator.modelId(body.modelId());
-        if (Boolean.TRUE.equals(body.dedicatedPort()) && !config.serving().dedicatedPortsEnabled()) {
-            throw new ModelportException(ErrorCode.INVALID_REQUEST,
-                    "dedicated_port is off on this server (DEDICATED_PORTS_ENABLED=false)");
-        }
-        String id = body.deploymentId() == null || body.deploymentId().isBlank()
-                ? registry.freeId(RequestValidator.slug(modelId)) : RequestValidator.deploymentId(body.deploymentId());
-        String device = RequestValidator.device(body.device());
-        String dtype = RequestValidator.dtype(body.dtype());
-        RequestValidator.dtypeOnDevice(dtype, device);
-        DeploymentRequest request = new DeploymentRequest(modelId, RequestValidator.revision(body.revision()), id,
-                RequestValidator.task(body.task()), device, dtype,
-                RequestValidator.range("max_batch_size", body.maxBatchSize(), 1, 1024),
-                RequestValidator.range("max_batch_delay_ms", body.maxBatchDelayMs(), 0, 10_000), body.dedicatedPort());
+        DeploymentRequest request = DeployRequests.from(body, config.serving().dedicatedPortsEnabled(), registry::freeId);
         Deployment d = registry.deploy(request);
         DeploymentSnapshot s = d.snapshot();
         return Response.accepted(new DeployAccepted(s.deploymentId(), s.status().wireName(), s.progress(),

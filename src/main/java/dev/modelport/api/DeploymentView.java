@@ -9,13 +9,13 @@ import dev.modelport.serving.ServingStats;
 import java.time.Instant;
 import java.util.List;
 
-/** The Deployment JSON of DESIGN.md. */
+/** The Deployment JSON of DESIGN.md; {@code declared} = deployed from MODELPORT_DEPLOYMENTS (not deletable). */
 public record DeploymentView(String deploymentId, String modelId, String revision, String commit, String task,
                              String architecture, String device, String dtype, String dtypeReason,
                              QuantizationError quantizationError, String status, double progress,
                              String message, ErrorInfo error, String endpoint, String inferenceUrl, String websocketUrl,
                              List<FileEntry> files, long memoryBytes, ServingStats stats, UsageExamples usageExamples,
-                             Instant createdAt, Instant updatedAt) {
+                             Instant createdAt, Instant updatedAt, boolean declared) {
 
     static DeploymentView of(DeploymentSnapshot s, ServingStats stats, String baseUrl, String publicHost, boolean apiKey) {
         String id = s.deploymentId();
@@ -25,6 +25,6 @@ public record DeploymentView(String deploymentId, String modelId, String revisio
         return new DeploymentView(id, s.request().modelId(), s.revision() == null ? "main" : s.revision(), s.commit(),
                 s.task(), s.architecture(), s.device(), s.dtype(), s.dtypeReason(), s.quantizationError(), s.status().wireName(), s.progress(), s.message(),
                 s.error(), endpoint, inference, "/api/v1/ws/" + id, s.files(), s.memoryBytes(), stats,
-                UsageExamples.forTask(exampleUrl, s.task(), apiKey), s.createdAt(), s.updatedAt());
+                UsageExamples.forTask(exampleUrl, s.task(), apiKey), s.createdAt(), s.updatedAt(), s.declared());
     }
 }

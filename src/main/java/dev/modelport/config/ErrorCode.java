@@ -38,6 +38,8 @@ public enum ErrorCode {
     // deployments and serving
     DEPLOYMENT_NOT_FOUND(ErrorCategory.NOT_FOUND),
     DEPLOYMENT_EXISTS(ErrorCategory.CONFLICT),
+    /** The deployment is declared in MODELPORT_DEPLOYMENTS(_FILE): the configuration owns it, not the API. */
+    DEPLOYMENT_DECLARED(ErrorCategory.CONFLICT),
     DEPLOYMENT_NOT_READY(ErrorCategory.CONFLICT),
     TOO_MANY_DEPLOYMENTS(ErrorCategory.CONFLICT),
     NO_FREE_PORT(ErrorCategory.UNAVAILABLE),

@@ -23,6 +23,8 @@ public interface ModelportConfig {
 
     Security security();
 
+    Deployments deployments();
+
     interface Hub {
         /** HF_ENDPOINT */
         @WithDefault("https://huggingface.co")
@@ -57,9 +59,11 @@ public interface ModelportConfig {
         @WithDefault("./huggingface_cache")
         String hubCache();
 
-        /** MODEL_STORAGE_PATH */
-        @WithDefault("./deployed_models")
-        String modelStoragePath();
+        /**
+         * MODEL_STORAGE_PATH: where each deployment's metadata.json is kept. Empty = no persistence: nothing
+         * is written there and nothing is restored on start (a stateless replica with declared deployments).
+         */
+        Optional<String> modelStoragePath();
 
         /** LOG_DIR */
         @WithDefault("./logs")
@@ -148,5 +152,33 @@ public interface ModelportConfig {
         /** METRICS_REQUIRE_API_KEY: true = /q/metrics needs a key too (when keys are enabled). */
         @WithDefault("false")
         boolean metricsRequireApiKey();
+    }
+
+    /** Deployments declared in the configuration, deployed at start (lifecycle.DeploymentRegistry#declare). */
+    interface Deployments {
+        /** MODELPORT_DEPLOYMENTS: a JSON array of deploy requests (the fields of POST /api/v1/deploy). */
+        Optional<String> json();
+
+        /** MODELPORT_DEPLOYMENTS_FILE: a file holding the same JSON array (e.g. a mounted ConfigMap). */
+        Optional<String> file();
+
+        /** MODELPORT_DEPLOYMENTS_READINESS: when declared deployments let /q/health/ready go UP. */
+        @WithDefault("completed")
+        DeclaredReadiness readiness();
+
+        /**
+         * MODELPORT_PREFILL: true = fetch the declared deployments' files into HF_HUB_CACHE, then exit
+         * (0 when every one is there, 1 otherwise); nothing is loaded or served. For a cache pre-fill Job.
+         */
+        @WithDefault("false")
+        boolean prefill();
+    }
+
+    /** MODELPORT_DEPLOYMENTS_READINESS values. */
+    enum DeclaredReadiness {
+        /** Ready once every declared deployment is completed; a failed one keeps the replica out of traffic. */
+        COMPLETED,
+        /** Ready once every declared deployment has ended, completed or failed; failures are reported, not waited on. */
+        SETTLED
     }
 }

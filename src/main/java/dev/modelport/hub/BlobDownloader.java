@@ -48,6 +48,9 @@ final class BlobDownloader {
     private final HubSettings settings;
     private final URI endpoint;
 
+    /** Body bytes received from the Hub by this downloader, over all blobs and attempts. */
+    private final java.util.concurrent.atomic.LongAdder received = new java.util.concurrent.atomic.LongAdder();
+
     BlobDownloader(HttpClient http, HubSettings settings, String endpoint) {
         this.http = http;
         this.settings = settings;
@@ -59,6 +62,10 @@ final class BlobDownloader {
      *
      * @param present told the bytes of this blob on disk, as they land
      */
+    long bytesReceived() {
+        return received.sum();
+    }
+
     void fetch(Job job, DownloadControl control, LongConsumer present) {
         Path part = HubCache.incomplete(job.blob());
         long size = job.file().size();
@@ -153,7 +160,7 @@ final class BlobDownloader {
         URI uri = endpoint.resolve(endpoint.getRawPath().replaceAll("/+$", "") + "/" + HubApi.repoPath(job.repoId())
                 + "/resolve/" + job.commit() + "/" + HubApi.encodePath(job.file().path()));
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            BlobSink sink = new BlobSink(ch, offset, hasher, size, present, control);
+            BlobSink sink = new BlobSink(ch, offset, hasher, size, present, received::add, control);
             exchange(request(uri, offset), sink, control);
             int status = sink.status();
             HttpHeaders h = sink.headers();

@@ -47,6 +47,7 @@ final class BlobSink implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
     private final BlobHasher hasher;
     private final long expectedSize;
     private final LongConsumer present;
+    private final LongConsumer received;
     private final DownloadControl control;
     private final CompletableFuture<Void> result = new CompletableFuture<>();
 
@@ -62,8 +63,10 @@ final class BlobSink implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
     private volatile String sizeProblem;
     private volatile boolean rangeIgnored;
 
+    /** @param received told of every body byte written, for the count of bytes fetched from the Hub */
     BlobSink(FileChannel channel, long offset, BlobHasher hasher, long expectedSize, LongConsumer present,
-             DownloadControl control) {
+             LongConsumer received, DownloadControl control) {
+        this.received = received;
         this.channel = channel;
         this.position = offset;
         this.hasher = hasher;
@@ -195,6 +198,7 @@ final class BlobSink implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
             }
             hasher.update(forHash, n);
             position += n;
+            received.accept(n);
         } catch (IOException e) {
             stop(new LocalWriteFailure(e));
             return;

@@ -38,8 +38,13 @@ final class HubApi {
     }
 
     ModelInfo modelInfo(String repoId, String revision) {
+        return modelInfo(repoId, revision, settings.retries());
+    }
+
+    /** @param retries attempts after the first on connection errors, 5xx and 429 */
+    ModelInfo modelInfo(String repoId, String revision, int retries) {
         JsonNode info = getJson(endpoint + "/api/models/" + repoPath(repoId) + "/revision/" + encode(revision) + "?blobs=true",
-                repoId, revision);
+                repoId, revision, retries);
         String commit = info.path("sha").asText("");
         if (!HubCache.isCommit(commit)) {
             throw new ModelportException(ErrorCode.HUB_UNAVAILABLE, "The Hub's answer for '" + repoId + "' lacks a commit id.");
@@ -53,7 +58,7 @@ final class HubApi {
             files.add(f);
         }
         if (incomplete) {
-            files = completeFromTree(repoId, revision, commit, files);
+            files = completeFromTree(repoId, revision, commit, files, retries);
         }
         List<String> tags = new ArrayList<>();
         info.path("tags").forEach(t -> tags.add(t.asText()));
@@ -64,11 +69,11 @@ final class HubApi {
     }
 
     /** Fills sizes and ids from {@code /tree/{commit}?recursive=true}, following its pages. */
-    private List<RepoFile> completeFromTree(String repoId, String revision, String commit, List<RepoFile> files) {
+    private List<RepoFile> completeFromTree(String repoId, String revision, String commit, List<RepoFile> files, int retries) {
         Map<String, RepoFile> byPath = new HashMap<>();
         String url = endpoint + "/api/models/" + repoPath(repoId) + "/tree/" + commit + "?recursive=true";
         while (url != null) {
-            HttpResponse<byte[]> r = get(url, repoId, revision);
+            HttpResponse<byte[]> r = get(url, repoId, revision, retries);
             for (JsonNode e : parse(r.body(), repoId)) {
                 if (e.path("type").asText().equals("file")) {
                     String p = e.path("path").asText();
@@ -87,8 +92,8 @@ final class HubApi {
         return out;
     }
 
-    private JsonNode getJson(String url, String repoId, String revision) {
-        return parse(get(url, repoId, revision).body(), repoId);
+    private JsonNode getJson(String url, String repoId, String revision, int retries) {
+        return parse(get(url, repoId, revision, retries).body(), repoId);
     }
 
     private static JsonNode parse(byte[] body, String repoId) {
@@ -100,7 +105,7 @@ final class HubApi {
     }
 
     /** GET with retries on connection errors, 5xx and 429 (honouring Retry-After); other errors mapped at once. */
-    private HttpResponse<byte[]> get(String url, String repoId, String revision) {
+    private HttpResponse<byte[]> get(String url, String repoId, String revision, int retries) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(requestTimeout).header("Accept", "application/json");
         if (settings.token() != null && !settings.token().isBlank()) {
             b.header("Authorization", "Bearer " + settings.token());
@@ -111,7 +116,7 @@ final class HubApi {
             try {
                 r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
-                if (failures > settings.retries()) {
+                if (failures > retries) {
                     throw new ModelportException(ErrorCode.HUB_UNAVAILABLE, "The Hub at " + endpoint + " cannot be reached ("
                             + HubErrors.describe(e) + ") after " + failures + " attempts.", e);
                 }
@@ -124,7 +129,7 @@ final class HubApi {
             if (r.statusCode() == 200) {
                 return r;
             }
-            if (Backoff.retryable(r.statusCode()) && failures <= settings.retries()) {
+            if (Backoff.retryable(r.statusCode()) && failures <= retries) {
                 pause(Backoff.delay(failures, r.headers()));
                 continue;
             }

@@ -149,6 +149,17 @@ final class HubCache {
         return Optional.empty();
     }
 
+    /** Whether every entry of a cached snapshot still reaches its blob (none was deleted from under it). */
+    boolean snapshotIntact(String repoId, String commit) {
+        Path dir = snapshotDir(repoId, commit);
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(p -> !TEMP.matcher(p.getFileName().toString()).matches())
+                    .allMatch(p -> !Files.isSymbolicLink(p) || Files.exists(p));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** The files of a cached snapshot, with sizes and etags read from the blobs they link to. */
     List<RepoFile> listSnapshot(String repoId, String commit) {
         Path dir = snapshotDir(repoId, commit);

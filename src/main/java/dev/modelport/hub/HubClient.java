@@ -9,12 +9,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.jboss.logging.Logger;
 
 /**
  * The {@link ModelHub} of the real Hub protocol at {@code HF_ENDPOINT}, with the {@code huggingface_hub}
  * cache layout under {@code HF_HUB_CACHE}; with {@code HF_HUB_OFFLINE} it answers from that cache alone.
  */
 public final class HubClient implements ModelHub {
+    private static final Logger LOG = Logger.getLogger(HubClient.class);
     private static final String DEFAULT_ENDPOINT = "https://huggingface.co";
 
     static {
@@ -30,6 +32,7 @@ public final class HubClient implements ModelHub {
     private final HubApi api;
     private final FileSelector selector = new FileSelector();
     private final DownloadCoordinator coordinator;
+    private final BlobDownloader downloader;
 
     public HubClient(HubSettings settings) {
         this.settings = settings;
@@ -43,16 +46,41 @@ public final class HubClient implements ModelHub {
                 .build();
         this.cache = new HubCache(settings.cacheDir());
         this.api = new HubApi(http, settings, endpoint);
-        this.coordinator = new DownloadCoordinator(cache, new BlobDownloader(http, settings, endpoint), settings);
+        this.downloader = new BlobDownloader(http, settings, endpoint);
+        this.coordinator = new DownloadCoordinator(cache, downloader, settings);
     }
 
+    /**
+     * Online, the Hub answers; when it cannot be reached (connection errors, 5xx or 429) and the revision is
+     * already in the cache, the cache answers instead, as {@code huggingface_hub} falls back to it: the Hub is
+     * then asked once, without retries, so a replica restarting during a Hub outage comes up from the cache
+     * at once. Not-found, gated and other definite answers of the Hub are never overridden by the cache, and
+     * a cached snapshot with a file missing does not stand in for the Hub.
+     */
     @Override
     public ModelInfo modelInfo(String repoId, String revision) {
         cache.repoDir(repoId);
         if (!settings.offline()) {
-            return api.modelInfo(repoId, revision);
+            // a snapshot that lost a blob cannot stand in for the Hub: its file list would be short
+            Optional<String> cached = cache.resolveCommit(repoId, revision).filter(c -> cache.snapshotIntact(repoId, c));
+            if (cached.isEmpty()) {
+                return api.modelInfo(repoId, revision);
+            }
+            try {
+                return api.modelInfo(repoId, revision, 0);
+            } catch (ModelportException e) {
+                if (e.code() != ErrorCode.HUB_UNAVAILABLE) {
+                    throw e;
+                }
+                LOG.warnf("%s; resolving %s@%s from the cache (commit %s)", e.getMessage(), repoId, revision, cached.get());
+                return fromCache(repoId, revision, cached.get());
+            }
         }
         String commit = cache.resolveCommit(repoId, revision).orElseThrow(() -> notInCache(repoId, revision));
+        return fromCache(repoId, revision, commit);
+    }
+
+    private ModelInfo fromCache(String repoId, String revision, String commit) {
         return new ModelInfo(repoId, revision, commit, null, null, false, List.of(), cache.listSnapshot(repoId, commit));
     }
 
@@ -83,6 +111,11 @@ public final class HubClient implements ModelHub {
                     .orElseThrow(() -> notInCache(info.repoId(), info.revision()));
         }
         return coordinator.download(info, files, listener, cancellation);
+    }
+
+    @Override
+    public long bytesFetched() {
+        return downloader.bytesReceived();
     }
 
     @Override

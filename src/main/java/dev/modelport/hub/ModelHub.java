@@ -28,6 +28,12 @@ public interface ModelHub {
      */
     Path download(ModelInfo info, List<RepoFile> files, DownloadListener listener, Cancellation cancellation);
 
+    /**
+     * File bytes received from the Hub since this client was made: what crossed the wire, not what was
+     * found in the cache or fetched by another process sharing it.
+     */
+    long bytesFetched();
+
     /** The snapshot folder of a commit if every one of the paths is present in it. */
     Optional<Path> cachedSnapshot(String repoId, String commit, List<String> paths);
 }

@@ -22,6 +22,7 @@ public final class Deployment {
     private final ProgressStream stream = new ProgressStream();
     private final Cancellation cancellation = new Cancellation();
     private final Consumer<DeploymentSnapshot> onStateChange;
+    private final boolean declared;
 
     private DeploymentStatus status = DeploymentStatus.INITIALIZING;
     private double progress;
@@ -40,6 +41,12 @@ public final class Deployment {
     private Instant updatedAt;
 
     Deployment(DeploymentRequest request, Instant createdAt, Consumer<DeploymentSnapshot> onStateChange) {
+        this(request, createdAt, onStateChange, false);
+    }
+
+    /** @param declared from MODELPORT_DEPLOYMENTS(_FILE): the configuration owns it, not the API */
+    Deployment(DeploymentRequest request, Instant createdAt, Consumer<DeploymentSnapshot> onStateChange, boolean declared) {
+        this.declared = declared;
         this.id = request.deploymentId();
         this.request = request;
         this.createdAt = createdAt;
@@ -73,6 +80,11 @@ public final class Deployment {
 
     public DeploymentRequest request() {
         return request;
+    }
+
+    /** Deployed from the configuration (MODELPORT_DEPLOYMENTS): not persisted, not removable through the API. */
+    public boolean declared() {
+        return declared;
     }
 
     public Cancellation cancellation() {
@@ -199,6 +211,6 @@ public final class Deployment {
     public synchronized DeploymentSnapshot snapshot() {
         return new DeploymentSnapshot(id, request, request.revision(), commit, task, architecture, device, dtype,
                 dtypeReason, quantizationError,
-                status, progress, message, error, files, memoryBytes, port, createdAt, updatedAt);
+                status, progress, message, error, files, memoryBytes, port, createdAt, updatedAt, declared);
     }
 }

@@ -5,7 +5,8 @@ import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportConfig;
 import dev.modelport.config.ModelportException;
 import dev.modelport.serving.ModelServer;
-import io.micrometer.core.instrument.Counter;
+import dev.modelport.hub.ModelHub;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
@@ -24,7 +25,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** All deployments of this process: create, find, end, restore after a restart. */
+/**
+ * All deployments of this process: create, find, end, restore after a restart. Declared deployments
+ * (MODELPORT_DEPLOYMENTS) are started by {@link #declare}: their ids are reserved, they are never written
+ * to metadata.json and never removed through the API. With MODEL_STORAGE_PATH empty nothing is persisted.
+ */
 @ApplicationScoped
 public class DeploymentRegistry {
     private static final Logger LOG = Logger.getLogger(DeploymentRegistry.class);
@@ -35,8 +40,8 @@ public class DeploymentRegistry {
     private final ModelportConfig config;
     private final Components components;
     private final ModelServer server;
-    private final MetadataStore store;
-    private final Counter downloadBytes;
+    /** Empty when MODEL_STORAGE_PATH is empty: no metadata.json anywhere, nothing restored. */
+    private final Optional<MetadataStore> store;
     private volatile boolean closing;
 
     private record Entry(Deployment deployment, DeploymentRunner.Loaded loaded) {
@@ -48,9 +53,10 @@ public class DeploymentRegistry {
         this.config = config;
         this.components = components;
         this.server = server;
-        this.store = new MetadataStore(Path.of(config.storage().modelStoragePath()), json);
-        this.downloadBytes = Counter.builder("modelport.download.bytes").baseUnit("bytes")
-                .description("Bytes downloaded from the hub").register(meters);
+        this.store = config.storage().modelStoragePath().filter(p -> !p.isBlank())
+                .map(p -> new MetadataStore(Path.of(p), json));
+        FunctionCounter.builder("modelport.download.bytes", components.hub(), ModelHub::bytesFetched).baseUnit("bytes")
+                .description("File bytes downloaded from the hub by this process (not those found in the cache)").register(meters);
         for (DeploymentStatus s : DeploymentStatus.values()) {
             Gauge.builder("modelport.deployments", this, r -> r.count(s)).tag("status", s.wireName())
                     .description("Deployments by status").register(meters);
@@ -60,6 +66,9 @@ public class DeploymentRegistry {
     /** Accepts a deployment and starts it; throws DEPLOYMENT_EXISTS or TOO_MANY_DEPLOYMENTS. */
     public synchronized Deployment deploy(DeploymentRequest request) {
         Entry existing = deployments.get(request.deploymentId());
+        if (existing != null && existing.deployment().declared()) {
+            throw declaredConflict(request.deploymentId(), "cannot be replaced through the API; pick another deployment_id");
+        }
         if (existing != null && !existing.deployment().status().isTerminal()) {
             throw new ModelportException(ErrorCode.DEPLOYMENT_EXISTS, "Deployment '" + request.deploymentId()
                     + "' already exists (" + existing.deployment().status().wireName() + "); delete it first or pick another deployment_id");
@@ -74,14 +83,50 @@ public class DeploymentRegistry {
         return d;
     }
 
-    /** A free id for a default: the slug itself, or slug-2, slug-3, ... */
+    /**
+     * Starts the deployments declared in the configuration, before anything is restored. The caller has
+     * validated them (ids unique, at most MAX_DEPLOYMENTS); their ids stay reserved whatever becomes of them.
+     */
+    public synchronized void declare(List<DeploymentRequest> requests) {
+        for (DeploymentRequest request : requests) {
+            if (deployments.containsKey(request.deploymentId())) {
+                throw new IllegalStateException("deployment " + request.deploymentId() + " is declared twice");
+            }
+            LOG.infof("Deploying declared deployment %s (%s@%s)", request.deploymentId(), request.modelId(),
+                    request.revision() == null ? "main" : request.revision());
+            start(new Deployment(request, Instant.now(), this::persist, true), false);
+        }
+    }
+
+    /** Whether deployments are written to MODEL_STORAGE_PATH (it is not empty). */
+    public boolean persistent() {
+        return store.isPresent();
+    }
+
+    /** The declared deployments' current states, in declaration order of their creation. */
+    public List<DeploymentSnapshot> declared() {
+        return list().stream().filter(Deployment::declared).map(Deployment::snapshot).toList();
+    }
+
+    /** A free id for a default: the slug itself, or slug-2, slug-3, ... (declared ids are never free). */
     public synchronized String freeId(String slug) {
         String id = slug;
-        for (int n = 2; deployments.containsKey(id) && !deployments.get(id).deployment().status().isTerminal(); n++) {
+        for (int n = 2; taken(id); n++) {
             String suffix = "-" + n;
             id = slug.substring(0, Math.min(slug.length(), 63 - suffix.length())) + suffix;
         }
         return id;
+    }
+
+    private boolean taken(String id) {
+        Entry e = deployments.get(id);
+        return e != null && (e.deployment().declared() || !e.deployment().status().isTerminal());
+    }
+
+    private static ModelportException declaredConflict(String id, String what) {
+        return new ModelportException(ErrorCode.DEPLOYMENT_DECLARED, "Deployment '" + id + "' is declared in the"
+                + " service's configuration (MODELPORT_DEPLOYMENTS or MODELPORT_DEPLOYMENTS_FILE) and " + what
+                + "; change that setting and restart the service instead");
     }
 
     public Optional<Deployment> find(String id) {
@@ -102,17 +147,31 @@ public class DeploymentRegistry {
         if (e == null) {
             throw new ModelportException(ErrorCode.DEPLOYMENT_NOT_FOUND, "No deployment '" + id + "'");
         }
+        if (e.deployment().declared()) {
+            throw declaredConflict(id, "cannot be deleted through the API");
+        }
         e.deployment().end();
         e.loaded().release(server, id);
         deployments.remove(id, e);
-        store.delete(id);
+        store.ifPresent(s -> s.delete(id));
         return e.deployment().snapshot();
     }
 
     /** Brings back what metadata.json recorded: completed deployments from the cache, others as they ended. */
     public void restore() {
-        for (DeploymentSnapshot saved : store.loadAll()) {
-            if (deployments.containsKey(saved.deploymentId()) || saved.request() == null) {
+        if (store.isEmpty()) {
+            return;
+        }
+        for (DeploymentSnapshot saved : store.get().loadAll()) {
+            if (saved.request() == null) {
+                continue;
+            }
+            Entry there = deployments.get(saved.deploymentId());
+            if (there != null) {
+                if (there.deployment().declared()) {
+                    LOG.warnf("Not restoring deployment %s from metadata.json: that id is declared in the configuration",
+                            saved.deploymentId());
+                }
                 continue;
             }
             Deployment d = Deployment.restored(saved, this::persist);
@@ -133,14 +192,14 @@ public class DeploymentRegistry {
         deployments.put(d.id(), new Entry(d, loaded));
         d.announce();
         persist(d.snapshot());
-        runners.submit(new DeploymentRunner(d, components, server, config, downloadBytes::increment, fromCache, loaded));
+        runners.submit(new DeploymentRunner(d, components, server, config, fromCache, loaded));
     }
 
     private void persist(DeploymentSnapshot snapshot) {
         // While the service stops, runners fail as their threads are interrupted; metadata keeps the
         // state from before the stop so a restart resumes them instead.
-        if (!closing && deployments.containsKey(snapshot.deploymentId())) {
-            store.save(snapshot);
+        if (!closing && !snapshot.declared() && store.isPresent() && deployments.containsKey(snapshot.deploymentId())) {
+            store.get().save(snapshot);
         }
     }
 

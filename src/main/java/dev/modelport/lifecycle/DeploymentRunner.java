@@ -18,7 +18,6 @@ import org.jboss.logging.Logger;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.LongConsumer;
 
 /**
  * Drives one deployment through validating, downloading, loading, creating and starting. Runs on
@@ -32,17 +31,15 @@ final class DeploymentRunner implements Runnable {
     private final Components components;
     private final ModelServer server;
     private final ModelportConfig config;
-    private final LongConsumer downloadedBytes;
     private final boolean restoring;
     private final Loaded loaded;
 
     DeploymentRunner(Deployment deployment, Components components, ModelServer server, ModelportConfig config,
-                     LongConsumer downloadedBytes, boolean restoring, Loaded loaded) {
+                     boolean restoring, Loaded loaded) {
         this.deployment = deployment;
         this.components = components;
         this.server = server;
         this.config = config;
-        this.downloadedBytes = downloadedBytes;
         this.restoring = restoring;
         this.loaded = loaded;
     }
@@ -60,7 +57,7 @@ final class DeploymentRunner implements Runnable {
                     + Sizes.human(plan.totalBytes()) + ")");
             Path snapshot = plan.snapshot() != null ? plan.snapshot()
                     : components.hub().download(plan.info(), plan.files(),
-                    new DownloadTicker(id, deployment::tick, downloadedBytes), deployment.cancellation());
+                    new DownloadTicker(id, deployment::tick), deployment.cancellation());
 
             deployment.advance(DeploymentStatus.LOADING, "Loading weights of " + plan.spec().architecture());
             LoadedModel model = components.runtime().load(snapshot, plan.spec(),

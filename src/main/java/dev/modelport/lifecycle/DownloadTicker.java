@@ -3,7 +3,6 @@ package dev.modelport.lifecycle;
 import dev.modelport.hub.DownloadListener;
 
 import java.util.function.Consumer;
-import java.util.function.LongConsumer;
 
 /**
  * Turns the hub's byte callbacks into user-facing ticks: one at least every 1 % or 500 ms while
@@ -16,29 +15,19 @@ final class DownloadTicker implements DownloadListener {
 
     private final String deploymentId;
     private final Consumer<ProgressEvent> sink;
-    private final LongConsumer newBytes;
     private final long startNanos = System.nanoTime();
     private long lastTickNanos = startNanos;
     private long lastTickBytes = -1;
-    private long lastSeenBytes = -1;
     private double speed;
 
-    /**
-     * @param newBytes told of each byte count that arrived (for the download counter metric)
-     */
-    DownloadTicker(String deploymentId, Consumer<ProgressEvent> sink, LongConsumer newBytes) {
+    DownloadTicker(String deploymentId, Consumer<ProgressEvent> sink) {
         this.deploymentId = deploymentId;
         this.sink = sink;
-        this.newBytes = newBytes;
     }
 
     @Override
     public synchronized void onProgress(String file, long bytesDone, long bytesTotal) {
         long now = System.nanoTime();
-        if (lastSeenBytes >= 0 && bytesDone > lastSeenBytes) {
-            newBytes.accept(bytesDone - lastSeenBytes);
-        }
-        lastSeenBytes = Math.max(lastSeenBytes, bytesDone);
         boolean first = lastTickBytes < 0;
         boolean done = bytesDone >= bytesTotal;
         long gap = now - lastTickNanos;

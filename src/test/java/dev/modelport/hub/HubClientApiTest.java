@@ -115,6 +115,42 @@ class HubClientApiTest {
     }
 
     @Test
+    void unreachableHubFallsBackToACachedRevisionAtOnce() {
+        ModelInfo online = client.modelInfo(REPO, "main");
+        Path snap = client.download(online, client.selectFiles(online).selected(), (f, d, t) -> { }, new Cancellation());
+        HubSettings s = TestRepos.settings(hub, cache);
+        hub.close();
+        // five retries would take 15 s of backoff; a revision the cache holds is asked for once
+        HubClient down = new HubClient(TestRepos.timing(s, Duration.ofSeconds(30), Duration.ofSeconds(2), 5));
+        long start = System.nanoTime();
+        ModelInfo cached = down.modelInfo(REPO, "main");
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(3).toNanos(), "no retries before the cache answers");
+        assertEquals(online.commit(), cached.commit());
+        assertEquals(client.selectFiles(online).selected().stream().map(RepoFile::path).toList(),
+                down.selectFiles(cached).selected().stream().map(RepoFile::path).toList(), "the same files are selected");
+        assertEquals(snap, down.download(cached, down.selectFiles(cached).selected(), (f, d, t) -> { }, new Cancellation()));
+        // a revision the cache never saw still fails with the Hub's unavailability
+        HubClient quick = new HubClient(TestRepos.timing(s, Duration.ofSeconds(30), Duration.ofSeconds(2), 1));
+        assertEquals(ErrorCode.HUB_UNAVAILABLE, code(() -> quick.modelInfo(REPO, "v2")));
+        // nor does a cached snapshot that lost a blob: its file list would be short
+        try {
+            Path weights = snap.resolve("model.safetensors");
+            Files.delete(weights.resolveSibling(Files.readSymbolicLink(weights)));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertEquals(ErrorCode.HUB_UNAVAILABLE, code(() -> quick.modelInfo(REPO, "main")));
+    }
+
+    @Test
+    void definiteHubAnswersAreNotOverriddenByTheCache() {
+        ModelInfo online = client.modelInfo(REPO, "main");
+        client.download(online, client.selectFiles(online).selected(), (f, d, t) -> { }, new Cancellation());
+        hub.gate(REPO);
+        assertEquals(ErrorCode.GATED_MODEL, code(() -> client.modelInfo(REPO, "main")), "a gate is never bypassed");
+    }
+
+    @Test
     void unsafeIdsAndPathsAreRefused() {
         assertEquals(ErrorCode.INVALID_MODEL_ID, code(() -> client.modelInfo("../etc", "main")));
         ModelInfo info = client.modelInfo(REPO, "main");

@@ -51,6 +51,18 @@ class HubClientSharedCacheTest {
     }
 
     @Test
+    void bytesFetchedCountTheWireNotTheCache() {
+        List<RepoFile> files = client.selectFiles(info).selected();
+        long total = files.stream().mapToLong(RepoFile::size).sum();
+        client.download(info, files, (f, d, t) -> { }, new Cancellation());
+        assertEquals(total, client.bytesFetched(), "every selected file crossed the wire once");
+        HubClient second = new HubClient(TestRepos.settings(hub, cache)); // another process on the same cache
+        second.download(second.modelInfo(REPO, "main"), files, (f, d, t) -> { }, new Cancellation());
+        assertEquals(0, second.bytesFetched(), "a cache hit is not a download");
+        assertEquals(total, hub.totalBytesServed());
+    }
+
+    @Test
     void fullDiskFailsWithDiskFullAndLeavesNoPartialFile() throws Exception {
         Path devFull = Path.of("/dev/full"); // a device whose every write fails with ENOSPC, as a full disk does
         assumeTrue(Files.exists(devFull), "needs Linux /dev/full");

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * kill -9 while a deployment is loading its weights (the first load of a process also starts the
  * PyTorch engine, a window of a second or more): the restarted service never leaves it in
  * {@code loading}. With the hub up it resumes from the cache (nothing downloaded again) and serves;
- * with the hub gone it ends {@code failed} with a code and a reason.
+ * with the hub gone and its weights gone from the cache it ends {@code failed} with a code and a reason.
  */
 class KillDuringLoadingIT {
     private static final String MODEL = "loading-org/tiny-bert-ner";
@@ -62,9 +62,16 @@ class KillDuringLoadingIT {
     }
 
     @Test
-    void deploymentCaughtLoadingFailsWithAReasonWhenTheHubIsGone() throws Exception {
+    void deploymentCaughtLoadingFailsWithAReasonWhenTheHubIsGoneAndTheCacheLostItsWeights() throws Exception {
         try (FakeHub hub = FakeHub.start(dir.resolve("hub")).lfsThreshold(10_000)) {
             crashWhileLoading(Map.of("HF_ENDPOINT", hub.url()));
+        }
+        // With the cache intact, a cached revision stands in for an unreachable hub (ReplicasBehindBalancerIT);
+        // here the weights' blob is gone too, so nothing can bring the deployment back.
+        try (var snapshots = Files.walk(dir.resolve("cache"))) {
+            for (Path p : snapshots.filter(p -> p.getFileName().toString().equals(WEIGHTS) && Files.isSymbolicLink(p)).toList()) {
+                Files.delete(p.resolveSibling(Files.readSymbolicLink(p)));
+            }
         }
         ServiceProcess second = ServiceProcess.start(dir, Map.of("HF_ENDPOINT", "http://127.0.0.1:" + ServiceProcess.freePort()));
         try {

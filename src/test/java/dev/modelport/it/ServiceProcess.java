@@ -47,18 +47,30 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** @param jvmOptions extra JVM options before {@code -jar}, e.g. a fixed heap for the soak run */
     public static ServiceProcess start(Path workDir, Map<String, String> env, List<String> jvmOptions) throws IOException {
+        ServiceProcess s = launch(workDir, env, jvmOptions, freePort());
+        s.awaitReady(Duration.ofSeconds(90));
+        return s;
+    }
+
+    /**
+     * Starts the service on a given port and returns at once, without waiting for readiness (several replicas
+     * start side by side; a replica is restarted on its old port). Its output is appended to
+     * {@code service-PORT.log} in the work dir. An empty value in {@code env} is passed as empty (e.g.
+     * {@code MODEL_STORAGE_PATH=""}: no persistence).
+     */
+    public static ServiceProcess launch(Path workDir, Map<String, String> env, List<String> jvmOptions, int port)
+            throws IOException {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
         if (!Files.exists(jar)) {
             throw new IllegalStateException("package the service first: " + jar);
         }
-        int port = freePort();
         String java = ProcessHandle.current().info().command().orElse("java");
         Path log = workDir.resolve("service-" + port + ".log");
         List<String> command = new ArrayList<>(List.of(java, "-Dai.djl.offline=true"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder pb = new ProcessBuilder(command)
-                .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+                .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> e = new HashMap<>(env);
         e.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         e.putIfAbsent("HF_HUB_CACHE", workDir.resolve("cache").toString());
@@ -66,9 +78,15 @@ public final class ServiceProcess implements AutoCloseable {
         e.putIfAbsent("LOG_DIR", workDir.resolve("logs").toString());
         e.putIfAbsent("DEDICATED_PORTS_ENABLED", "false");
         pb.environment().putAll(e);
-        ServiceProcess s = new ServiceProcess(pb.start(), port, log);
-        s.awaitReady(Duration.ofSeconds(90));
-        return s;
+        return new ServiceProcess(pb.start(), port, log);
+    }
+
+    /** Waits for the process to exit by itself (a MODELPORT_PREFILL run) and returns its exit status. */
+    public int awaitExit(Duration limit) throws InterruptedException {
+        if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("service did not exit in " + limit + ": " + tail());
+        }
+        return process.exitValue();
     }
 
     public String url(String path) {
@@ -115,7 +133,8 @@ public final class ServiceProcess implements AutoCloseable {
         return deployment(id).path("status").asText();
     }
 
-    private void awaitReady(Duration limit) {
+    /** Polls /q/health/ready until it answers 200; fails if the process exits or the time runs out. */
+    public void awaitReady(Duration limit) {
         long end = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < end) {
             if (!process.isAlive()) {

@@ -83,7 +83,10 @@ public final class Deployment {
         return status;
     }
 
-    /** Events from now on, starting with the latest one. */
+    /**
+     * The deployment's event history (stage changes and the latest download tick of each file, in order;
+     * see {@link ProgressStream}), then each new event; completes after the terminal one.
+     */
     public Multi<ProgressEvent> events() {
         return stream.events();
     }

@@ -85,6 +85,18 @@ public final class ModelChecks {
         return all;
     }
 
+    /**
+     * A refusal as the wizard shows it: the runtime's messages end with the list of every supported
+     * architecture class ("; supported: A, B, ..."), which {@code GET /api/v1/system} gives once instead.
+     */
+    public static String shortReason(String message) {
+        if (message == null) {
+            return null;
+        }
+        int cut = message.indexOf("; supported: ");
+        return cut < 0 ? message : message.substring(0, cut);
+    }
+
     private static String trim(double v) {
         return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }

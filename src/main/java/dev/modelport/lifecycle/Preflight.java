@@ -1,5 +1,7 @@
 package dev.modelport.lifecycle;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportConfig;
 import dev.modelport.config.ModelportException;
@@ -10,6 +12,8 @@ import dev.modelport.runtime.ModelSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -23,7 +27,10 @@ import java.util.Locale;
  */
 @ApplicationScoped
 public class Preflight {
-    private static final List<String> TOKENIZER_FILES = List.of("tokenizer.json");
+    static final String TOKENIZER_FILE = "tokenizer.json";
+    static final String NO_TOKENIZER =
+            "No tokenizer.json in the repo: Modelport needs the fast-tokenizer file to tokenize text.";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
     Components components;
@@ -39,9 +46,9 @@ public class Preflight {
         files.sort(Comparator.comparing(PreflightReport.FileVerdict::path));
 
         List<String> warnings = new ArrayList<>();
-        boolean hasTokenizer = TOKENIZER_FILES.stream().anyMatch(selection::has);
+        boolean hasTokenizer = selection.has(TOKENIZER_FILE);
         if (!hasTokenizer) {
-            warnings.add("No tokenizer.json in the repo: Modelport needs the fast-tokenizer file to tokenize text.");
+            warnings.add(NO_TOKENIZER);
         }
         if (info.gated()) {
             warnings.add("This model is gated: accept its terms on the Hub and set HF_TOKEN.");
@@ -56,7 +63,14 @@ public class Preflight {
         Map<String, Map<String, Long>> memoryByDtype = ModelChecks.memoryByDtype(selection, null);
         try {
             ModelChecks.requireRunnableFiles(selection);
-            ModelSpec spec = components.runtime().inspect(components.hub().fetchFile(info, "config.json"));
+            Path configJson = components.hub().fetchFile(info, "config.json");
+            // named even when the runtime refuses it, so the wizard can say which architecture it is
+            JsonNode named = readQuietly(configJson);
+            if (named != null && named.path("architectures").path(0).isTextual()) {
+                architecture = named.path("architectures").path(0).asText();
+                modelType = named.path("model_type").asText(null);
+            }
+            ModelSpec spec = components.runtime().inspect(configJson);
             memory = ModelChecks.estimateMemoryBytes(selection, spec.config(), null, null);
             memoryByDtype = ModelChecks.memoryByDtype(selection, spec.config());
             architecture = spec.architecture();
@@ -72,12 +86,20 @@ public class Preflight {
             if (isHubFailure(e.code())) {
                 throw e;
             }
-            reason = e.getMessage();
+            reason = ModelChecks.shortReason(e.getMessage());
             reasonCode = e.code();
         }
         return new PreflightReport(modelId, revision, info.commit(), architecture, modelType, task, info.pipelineTag(),
                 info.libraryName(), reason == null, reason, reasonCode == null ? null : reasonCode.name(), info.gated(),
                 files, selection.totalBytes(), memory, memoryByDtype, hasTokenizer, warnings, tasks);
+    }
+
+    private static JsonNode readQuietly(Path file) {
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (IOException | RuntimeException e) {
+            return null; // the runtime's inspection names what is wrong with it
+        }
     }
 
     private List<String> servableTasks(ModelSpec spec) {

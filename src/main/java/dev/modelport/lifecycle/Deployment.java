@@ -175,6 +175,11 @@ public final class Deployment {
         stream.emit(ProgressEvent.stage(id, status, progress, message, error));
     }
 
+    synchronized void recordArchitecture(String commit, String architecture) {
+        this.commit = commit;
+        this.architecture = architecture;
+    }
+
     synchronized void recordValidation(String commit, String task, String architecture, List<FileEntry> files) {
         this.commit = commit;
         this.task = task;

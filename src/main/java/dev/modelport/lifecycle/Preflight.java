@@ -1,7 +1,5 @@
 package dev.modelport.lifecycle;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportConfig;
 import dev.modelport.config.ModelportException;
@@ -12,7 +10,6 @@ import dev.modelport.runtime.ModelSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,7 +27,6 @@ public class Preflight {
     static final String TOKENIZER_FILE = "tokenizer.json";
     static final String NO_TOKENIZER =
             "No tokenizer.json in the repo: Modelport needs the fast-tokenizer file to tokenize text.";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
     Components components;
@@ -65,11 +61,7 @@ public class Preflight {
             ModelChecks.requireRunnableFiles(selection);
             Path configJson = components.hub().fetchFile(info, "config.json");
             // named even when the runtime refuses it, so the wizard can say which architecture it is
-            JsonNode named = readQuietly(configJson);
-            if (named != null && named.path("architectures").path(0).isTextual()) {
-                architecture = named.path("architectures").path(0).asText();
-                modelType = named.path("model_type").asText(null);
-            }
+            architecture = ModelChecks.architectureName(configJson);
             ModelSpec spec = components.runtime().inspect(configJson);
             memory = ModelChecks.estimateMemoryBytes(selection, spec.config(), null, null);
             memoryByDtype = ModelChecks.memoryByDtype(selection, spec.config());
@@ -92,14 +84,6 @@ public class Preflight {
         return new PreflightReport(modelId, revision, info.commit(), architecture, modelType, task, info.pipelineTag(),
                 info.libraryName(), reason == null, reason, reasonCode == null ? null : reasonCode.name(), info.gated(),
                 files, selection.totalBytes(), memory, memoryByDtype, hasTokenizer, warnings, tasks);
-    }
-
-    private static JsonNode readQuietly(Path file) {
-        try {
-            return JSON.readTree(file.toFile());
-        } catch (IOException | RuntimeException e) {
-            return null; // the runtime's inspection names what is wrong with it
-        }
     }
 
     private List<String> servableTasks(ModelSpec spec) {

@@ -211,7 +211,7 @@ export function ModelStep({ state, update, system }: StepProps) {
             </p>
           </div>
         )}
-        {preflight && <PreflightCard p={preflight} system={system} />}
+        {preflight && <PreflightCard p={preflight} task={state.task} system={system} />}
       </div>
 
       <section className="hub-search" aria-labelledby={`${inputId}-results-title`}>
@@ -384,7 +384,7 @@ export function supportedTypes(system: SystemInfo | null): string | null {
   return types.length === 1 ? types[0] : `${types.slice(0, -1).join(', ')} and ${types[types.length - 1]}`
 }
 
-function PreflightCard({ p, system }: { p: Preflight; system: SystemInfo | null }) {
+function PreflightCard({ p, task, system }: { p: Preflight; task: string; system: SystemInfo | null }) {
   const types = supportedTypes(system)
   const reason = p.reason ? splitSupportedList(p.reason).text : null
   return (
@@ -415,7 +415,12 @@ function PreflightCard({ p, system }: { p: Preflight; system: SystemInfo | null 
         </div>
         <div>
           <dt>Task</dt>
-          <dd>{taskLabel(p.task ?? p.pipeline_tag)}</dd>
+          <dd data-testid="preflight-task">
+            {taskLabel(task || p.task || p.pipeline_tag)}
+            {p.pipeline_tag && p.pipeline_tag !== (task || p.task) && (
+              <span className="muted small"> (Hub tag: {p.pipeline_tag})</span>
+            )}
+          </dd>
         </div>
         <div>
           <dt>Download</dt>

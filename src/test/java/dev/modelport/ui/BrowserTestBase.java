@@ -153,7 +153,8 @@ abstract class BrowserTestBase {
                     }
                 }
                 // the whole page in a window as tall as the page, so sticky parts sit where they belong
-                int tall = ((Number) page.evaluate("document.documentElement.scrollHeight")).intValue();
+                int tall = ((Number) page.evaluate(
+                        "Math.ceil(document.getElementById('root').getBoundingClientRect().height)")).intValue();
                 page.setViewportSize(w, Math.max(w == 390 ? 844 : 900, Math.min(tall, 6000)));
                 page.waitForTimeout(80);
                 page.evaluate("window.scrollTo(0, 0)");

@@ -72,11 +72,15 @@ class WizardBrowserTest extends BrowserTestBase {
         @SuppressWarnings("unchecked")
         Map<String, Object> ring = (Map<String, Object>) page.evaluate("""
                 () => { const s = getComputedStyle(document.activeElement);
-                        return {style: s.outlineStyle, width: parseFloat(s.outlineWidth), color: s.outlineColor,
-                                background: s.backgroundColor}; }""");
+                        return {style: s.outlineStyle, width: parseFloat(s.outlineWidth), offset: parseFloat(s.outlineOffset),
+                                color: s.outlineColor, background: s.backgroundColor,
+                                page: getComputedStyle(document.querySelector('.step')).backgroundColor}; }""");
         assertEquals("solid", ring.get("style"), "the primary button shows a focus ring: " + ring);
         assertTrue(((Number) ring.get("width")).doubleValue() >= 2, "a ring at least 2 px wide: " + ring);
+        assertTrue(((Number) ring.get("offset")).doubleValue() >= 1, "set off from the button: " + ring);
         assertNotEquals(ring.get("background"), ring.get("color"), "the ring differs from the button: " + ring);
+        assertTrue(contrast((String) ring.get("color"), (String) ring.get("page")) >= 3,
+                "the ring contrasts 3:1 with what is around it (WCAG focus appearance): " + ring);
         shot("1-next-focused");
 
         modelField().focus();
@@ -283,6 +287,24 @@ class WizardBrowserTest extends BrowserTestBase {
         String light = (String) page.evaluate("getComputedStyle(document.documentElement).backgroundColor");
         assertTrue(luminance(background) < 0.1 && luminance(light) > 0.8, "dark " + background + ", light " + light);
         assertEquals(List.of(), consoleErrors, "the browser console stays clean");
+    }
+
+    /** WCAG contrast ratio of two CSS rgb() colours. */
+    private static double contrast(String a, String b) {
+        double la = relative(a);
+        double lb = relative(b);
+        return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+    }
+
+    private static double relative(String rgb) {
+        var m = Pattern.compile("(\\d+)\\D+(\\d+)\\D+(\\d+)").matcher(rgb);
+        assertTrue(m.find(), rgb);
+        double[] c = new double[3];
+        for (int i = 0; i < 3; i++) {
+            double v = Integer.parseInt(m.group(i + 1)) / 255.0;
+            c[i] = v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+        }
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
     }
 
     private static double luminance(String rgb) {

@@ -13,5 +13,7 @@ export default defineConfig({
     environment: 'jsdom',
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
+    // the build machine is shared (2 cores, a JVM beside): typing a whole model id can take seconds there
+    testTimeout: 30_000,
   },
 })

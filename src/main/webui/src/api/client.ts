@@ -3,6 +3,7 @@ import type {
   DeployAccepted,
   DeployRequest,
   Deployment,
+  HubSearchResult,
   InferenceResponse,
   Preflight,
   SystemInfo,
@@ -89,6 +90,11 @@ export const api = {
       undefined,
       signal,
     ),
+  hubSearch: (q: { search: string; task?: string; sort?: string; limit?: number }, signal?: AbortSignal) => {
+    const params = new URLSearchParams({ search: q.search, sort: q.sort ?? 'downloads', limit: String(q.limit ?? 20) })
+    if (q.task) params.set('task', q.task)
+    return request<HubSearchResult>('GET', `/api/v1/hub/models?${params}`, undefined, signal)
+  },
   deploy: (req: DeployRequest) => request<DeployAccepted>('POST', '/api/v1/deploy', req),
   deployments: (signal?: AbortSignal) =>
     request<{ deployments: Deployment[] }>('GET', '/api/v1/deployments', undefined, signal),

@@ -79,6 +79,40 @@ export interface SystemInfo {
   disk: { path: string; free_bytes: number }
   limits: Limits
   api_key_required: boolean
+  /** HF_HUB_OFFLINE: models come from the local cache only. */
+  offline?: boolean
+  /** config.json model_type values the runtime runs (the families, in short). */
+  supported_model_types?: string[]
+  /** Every config.json architecture class name it runs. */
+  supported_architectures?: string[]
+}
+
+/** One model of `GET /api/v1/hub/models`, with the "runs here" hint. */
+export interface HubModel {
+  model_id: string
+  task: string | null
+  library_name: string | null
+  downloads: number
+  likes: number
+  gated: boolean
+  architecture: string | null
+  download_bytes: number | null
+  estimated_memory_bytes: number | null
+  /** true: every check the listing allows passed; false: one failed (reason); null: not known until picked. */
+  runs_here: boolean | null
+  reason: string | null
+  reason_code: string | null
+}
+
+export interface HubSearchResult {
+  search: string
+  task: string | null
+  sort: string
+  /** `hub`, or `cache` when HF_HUB_OFFLINE=1. */
+  source: 'hub' | 'cache'
+  offline: boolean
+  message: string | null
+  models: HubModel[]
 }
 
 export interface DeployRequest {
@@ -141,6 +175,10 @@ export interface Deployment {
   memory_bytes: number
   stats: { requests: number; errors: number; avg_latency_ms: number }
   usage_examples: { curl: string; python: string; javascript: string } | null
+  /** The deploy request as it was accepted (null fields took the server's defaults). */
+  request?: Partial<DeployRequest> | null
+  /** A serving text-generation deployment: whether /v1/chat/completions serves it (a chat template). */
+  chat_template?: boolean | null
   created_at: string
   updated_at: string
 }

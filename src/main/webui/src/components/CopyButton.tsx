@@ -19,7 +19,7 @@ async function copy(text: string): Promise<boolean> {
   }
 }
 
-export function CopyButton({ text, label }: { text: string; label: string }) {
+export function CopyButton({ text, label, caption = 'Copy' }: { text: string; label: string; caption?: string }) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle')
   useEffect(() => {
     if (state === 'idle') return
@@ -31,6 +31,8 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
       type="button"
       className="btn btn-sm btn-ghost copy"
       aria-label={label}
+      title={label}
+      data-testid="copy-button"
       onClick={async () => setState((await copy(text)) ? 'copied' : 'failed')}
     >
       {state === 'copied' ? (
@@ -43,7 +45,7 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
           <path d="M11 3.5V3a1 1 0 0 0-1-1H3a1 1 0 0 0-1 1v7a1 1 0 0 0 1 1h.5" fill="none" stroke="currentColor" strokeWidth="1.5" />
         </svg>
       )}
-      <span aria-live="polite">{state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : 'Copy'}</span>
+      <span aria-live="polite">{state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : caption}</span>
     </button>
   )
 }

@@ -3,12 +3,15 @@ import { api, ApiError } from '../api/client'
 import type { Deployment } from '../api/types'
 import { StatusBadge } from '../components/StatusBadge'
 import { CopyButton } from '../components/CopyButton'
-import { formatBytes, formatMs } from '../lib/format'
+import { Breakable, sentence } from '../lib/breakable'
+import { formatBytes, formatMs, plural } from '../lib/format'
 import { navigate } from '../lib/router'
-import { errorHelp } from '../progress/errorHelp'
-import { isTerminal } from '../progress/stages'
+import { asSeenFromPage, examplesFromPage, inferenceUrl } from '../lib/urls'
+import { errorHelp, splitSupportedList } from '../progress/errorHelp'
+import { isEnded, isTerminal } from '../progress/stages'
 import { TryItPanel } from '../tryit/TryItPanel'
 import { taskLabel } from '../wizard/suggestions'
+import { deployAgain } from '../wizard/Wizard'
 import { intervalLatency, LatencyChart, type LatencyPoint } from './LatencyChart'
 import { Link } from './DeploymentsPage'
 import { usePolling } from './usePolling'
@@ -90,13 +93,8 @@ export function DeploymentDetail({ deploymentId }: { deploymentId: string }) {
           ) : (
             <>
               {isTerminal(d.status) && !ready && (
-                <button
-                  type="button"
-                  className="btn"
-                  onClick={() => navigate(`/deploy/model?model=${encodeURIComponent(d.model_id)}`)}
-                  data-testid="deploy-again"
-                >
-                  Deploy again
+                <button type="button" className="btn" onClick={() => deployAgain(d)} data-testid="deploy-again">
+                  Deploy again…
                 </button>
               )}
               <button type="button" className="btn btn-danger-outline" onClick={() => setConfirming(true)} data-testid="undeploy">
@@ -120,7 +118,7 @@ export function DeploymentDetail({ deploymentId }: { deploymentId: string }) {
           <p className="callout-title">
             Deployment failed <code className="error-code">{d.error.code}</code>
           </p>
-          <p>{d.error.message}</p>
+          <p>{sentence(splitSupportedList(d.error.message).text)}</p>
           <p className="callout-help">
             <strong>What to do: </strong>
             {errorHelp(d.error.code)}
@@ -132,33 +130,48 @@ export function DeploymentDetail({ deploymentId }: { deploymentId: string }) {
         <section className="card" aria-labelledby="facts-title">
           <h2 id="facts-title">Details</h2>
           <dl className="facts facts-list">
-            <div>
-              <dt>Inference URL</dt>
-              <dd className="mono copyable">
-                <span data-testid="inference-url">{d.inference_url}</span>
-                <CopyButton text={new URL(d.inference_url, window.location.origin).href} label="Copy inference URL" />
-              </dd>
-            </div>
-            <div>
-              <dt>Dedicated endpoint</dt>
-              <dd className="mono copyable">
-                {d.endpoint ? (
-                  <>
-                    <span data-testid="endpoint">{d.endpoint}</span>
-                    <CopyButton text={d.endpoint} label="Copy dedicated endpoint" />
-                  </>
-                ) : (
-                  <span className="muted">none</span>
-                )}
-              </dd>
-            </div>
+            {isEnded(d.status) ? (
+              <div>
+                <dt>Endpoint</dt>
+                <dd className="muted" data-testid="no-endpoint">
+                  Not serving: this deployment {d.status === 'failed' ? 'failed' : `was ${d.status}`}.
+                </dd>
+              </div>
+            ) : (
+              <>
+                <div>
+                  <dt>Inference URL</dt>
+                  <dd className="mono copyable">
+                    <span data-testid="inference-url">
+                      <Breakable text={inferenceUrl(d)} />
+                    </span>
+                    <CopyButton text={inferenceUrl(d)} label="Copy inference URL" />
+                  </dd>
+                </div>
+                <div>
+                  <dt>Dedicated endpoint</dt>
+                  <dd className="mono copyable">
+                    {d.endpoint ? (
+                      <>
+                        <span data-testid="endpoint">
+                          <Breakable text={asSeenFromPage(d.endpoint)} />
+                        </span>
+                        <CopyButton text={asSeenFromPage(d.endpoint)} label="Copy dedicated endpoint" />
+                      </>
+                    ) : (
+                      <span className="muted">none</span>
+                    )}
+                  </dd>
+                </div>
+              </>
+            )}
             <div>
               <dt>Task</dt>
               <dd>{taskLabel(d.task)}</dd>
             </div>
             <div>
               <dt>Architecture</dt>
-              <dd className="mono">{d.architecture ?? '—'}</dd>
+              <dd className="mono">{d.architecture ? <Breakable text={d.architecture} /> : '—'}</dd>
             </div>
             <div>
               <dt>Revision</dt>
@@ -198,7 +211,7 @@ export function DeploymentDetail({ deploymentId }: { deploymentId: string }) {
             <div>
               <dt>Files</dt>
               <dd>
-                {d.files.length} · {formatBytes(d.files.reduce((n, f) => n + f.size, 0))}
+                {d.files.length ? `${plural(d.files.length, 'file')} · ${formatBytes(d.files.reduce((n, f) => n + f.size, 0))}` : '—'}
               </dd>
             </div>
           </dl>
@@ -234,7 +247,7 @@ export function DeploymentDetail({ deploymentId }: { deploymentId: string }) {
       </div>
 
       {ready && <TryItPanel deployment={d} onDone={refresh} />}
-      {ready && d.usage_examples && <UsageExamples examples={d.usage_examples} />}
+      {ready && d.usage_examples && <UsageExamples examples={examplesFromPage(d.usage_examples, d)} />}
     </div>
   )
 }

@@ -19,7 +19,10 @@ export function LatencyChart({ points, windowMs = 5 * 60_000 }: { points: Latenc
   const tMax = points[points.length - 1].t
   const tMin = Math.min(points[0].t, tMax - windowMs / 10)
   const max = Math.max(...points.map((p) => p.ms)) * 1.15 || 1
-  const x = (t: number) => PAD.left + ((t - tMin) / Math.max(1, tMax - tMin)) * (W - PAD.left - PAD.right)
+  const single = points.length === 1
+  // one sample has no time axis yet: it sits in the middle with a level line, not alone at the right edge
+  const x = (t: number) =>
+    single ? (PAD.left + W - PAD.right) / 2 : PAD.left + ((t - tMin) / Math.max(1, tMax - tMin)) * (W - PAD.left - PAD.right)
   const y = (ms: number) => PAD.top + (1 - ms / max) * (H - PAD.top - PAD.bottom)
   const line = points.map((p, i) => `${i ? 'L' : 'M'}${x(p.t).toFixed(1)},${y(p.ms).toFixed(1)}`).join(' ')
   const area = `${line} L${x(tMax).toFixed(1)},${H - PAD.bottom} L${x(points[0].t).toFixed(1)},${H - PAD.bottom} Z`
@@ -42,10 +45,21 @@ export function LatencyChart({ points, windowMs = 5 * 60_000 }: { points: Latenc
         </g>
       ))}
       <text x={PAD.left} y={H - 6} className="chart-label">
-        ms per request, polled every few seconds
+        mean ms per request between polls (every 2 s)
       </text>
-      <path d={area} className="chart-area" />
-      <path d={line} className="chart-line" />
+      {single ? (
+        <>
+          <line x1={PAD.left} x2={W - PAD.right} y1={y(last.ms)} y2={y(last.ms)} className="chart-level" />
+          <text x={x(last.t)} y={y(last.ms) - 10} textAnchor="middle" className="chart-label" data-testid="latency-single">
+            {last.ms < 10 ? last.ms.toFixed(1) : Math.round(last.ms)} ms · more points as requests come in
+          </text>
+        </>
+      ) : (
+        <>
+          <path d={area} className="chart-area" />
+          <path d={line} className="chart-line" />
+        </>
+      )}
       {points.map((p) => (
         <circle key={p.t} cx={x(p.t)} cy={y(p.ms)} r={points.length < 30 ? 3 : 0} className="chart-dot" />
       ))}

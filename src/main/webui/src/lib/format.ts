@@ -40,3 +40,31 @@ export function formatPercent(p: number): string {
 export function formatScore(score: number): string {
   return score.toFixed(4)
 }
+
+/** 1234 → "1.2K", 3400000 → "3.4M", as the Hub shows downloads. */
+export function formatCount(n: number | null | undefined): string {
+  if (n == null || !Number.isFinite(n)) return '—'
+  if (n < 1000) return String(Math.round(n))
+  const units = ['K', 'M', 'B']
+  let value = n
+  let unit = -1
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000
+    unit++
+  }
+  return `${value >= 100 ? Math.round(value) : value.toFixed(1).replace(/\.0$/, '')}${units[unit]}`
+}
+
+/** Elapsed time as m:ss (h:mm:ss past an hour). */
+export function formatElapsed(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds))
+  const h = Math.floor(s / 3600)
+  const m = Math.floor((s % 3600) / 60)
+  const pad = (v: number) => String(v).padStart(2, '0')
+  return h > 0 ? `${h}:${pad(m)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`
+}
+
+/** "1 file", "2 files". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString()} ${n === 1 ? one : many}`
+}

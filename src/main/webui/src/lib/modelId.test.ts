@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { deploymentIdProblem, modelIdProblem, slugFromModelId } from './modelId'
+import { deploymentIdProblem, modelIdProblem, parseModelInput, slugFromModelId } from './modelId'
 
 describe('modelIdProblem', () => {
   it.each([
@@ -36,5 +36,21 @@ describe('deployment ids', () => {
     expect(deploymentIdProblem('-x')).not.toBeNull()
     expect(deploymentIdProblem('a'.repeat(64))).not.toBeNull()
     expect(deploymentIdProblem('sentiment-2')).toBeNull()
+  })
+})
+
+describe('parseModelInput', () => {
+  it('reads Hub links, with or without scheme, and their revision', () => {
+    expect(parseModelInput('https://huggingface.co/dslim/bert-base-NER')).toEqual({ id: 'dslim/bert-base-NER' })
+    expect(parseModelInput('  huggingface.co/BAAI/bge-small-en-v1.5?library=transformers ')).toEqual({ id: 'BAAI/bge-small-en-v1.5' })
+    expect(parseModelInput('https://hf.co/org/name/tree/v1.0')).toEqual({ id: 'org/name', revision: 'v1.0' })
+    expect(parseModelInput('https://huggingface.co/org/name/blob/main/config.json')).toEqual({ id: 'org/name', revision: 'main' })
+  })
+
+  it('takes ids as ids and words as a search', () => {
+    expect(parseModelInput('org/name')).toEqual({ id: 'org/name' })
+    expect(parseModelInput('minilm')).toBeNull()
+    expect(parseModelInput('all minilm')).toBeNull()
+    expect(parseModelInput('https://huggingface.co/models?search=bert')).toBeNull()
   })
 })

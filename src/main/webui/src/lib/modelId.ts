@@ -42,3 +42,22 @@ export function deploymentIdProblem(id: string): string | null {
     return 'Lower-case letters, digits and “-”, starting with a letter or digit, at most 63 characters.'
   return null
 }
+
+const HUB_URL = /^(?:https?:\/\/)?(?:www\.)?(?:huggingface\.co|hf\.co)\/([^/?#\s]+)\/([^/?#\s]+)(?:\/(?:tree|blob|resolve)\/([^/?#\s]+))?/i
+
+/**
+ * What the model field holds: a Hub link (`https://huggingface.co/org/name`, also with `/tree/rev`), a model
+ * id, or search words. A link or an id gives the id (and the link's revision); words give null.
+ */
+export function parseModelInput(raw: string): { id: string; revision?: string } | null {
+  const text = raw.trim()
+  const url = HUB_URL.exec(text)
+  if (url) {
+    const [, org, name, rev] = url
+    if (['models', 'datasets', 'spaces', 'docs', 'api'].includes(org.toLowerCase())) return null
+    return rev ? { id: `${org}/${name}`, revision: decodeURIComponent(rev) } : { id: `${org}/${name}` }
+  }
+  if (/^(https?:\/\/|www\.|(huggingface|hf)\.co\b)/i.test(text)) return null // a link, but not to a model
+  if (text.includes('/') && !/\s/.test(text)) return { id: text }
+  return null
+}

@@ -1,6 +1,8 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { api, ApiError } from '../api/client'
+import type { Deployment } from '../api/types'
 import { navigate } from '../lib/router'
+import { deployAgain } from '../wizard/Wizard'
 import { isTerminal } from './stages'
 import { ProgressView } from './ProgressView'
 import { useProgressSocket } from './useProgressSocket'
@@ -8,9 +10,22 @@ import { useProgressSocket } from './useProgressSocket'
 export function ProgressPage({ deploymentId }: { deploymentId: string }) {
   const state = useProgressSocket(deploymentId)
   const [cancelError, setCancelError] = useState<string | null>(null)
+  const [confirming, setConfirming] = useState(false)
   const [cancelling, setCancelling] = useState(false)
+  const [deployment, setDeployment] = useState<Deployment | null>(null)
   const status = state.latest?.status
   const done = isTerminal(status) || status === 'error'
+
+  // once it ended: what it was asked for, so "Deploy again" can fill the wizard
+  useEffect(() => {
+    if (!done || status === 'completed' || status === 'error') return
+    const ctrl = new AbortController()
+    api
+      .deployment(deploymentId, ctrl.signal)
+      .then(setDeployment)
+      .catch(() => setDeployment(null))
+    return () => ctrl.abort()
+  }, [done, status, deploymentId])
 
   const cancel = async () => {
     setCancelling(true)
@@ -21,17 +36,33 @@ export function ProgressPage({ deploymentId }: { deploymentId: string }) {
       setCancelError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e))
     } finally {
       setCancelling(false)
+      setConfirming(false)
     }
   }
 
   return (
     <div className="page narrow">
       <ProgressView deploymentId={deploymentId} {...state} />
-      <div className="actions">
-        {!done && (
-          <button type="button" className="btn btn-danger-outline" onClick={cancel} disabled={cancelling} data-testid="cancel-deployment">
-            {cancelling ? 'Cancelling…' : 'Cancel deployment'}
+      <div className="actions" data-testid="progress-actions">
+        {!done && !confirming && (
+          <button type="button" className="btn" onClick={() => setConfirming(true)} data-testid="cancel-deployment">
+            Cancel deployment…
           </button>
+        )}
+        {!done && confirming && (
+          <div className="confirm" role="group" aria-labelledby="cancel-q" data-testid="cancel-confirm">
+            <p id="cancel-q">
+              Cancel <code>{deploymentId}</code>? Files already downloaded stay in the cache for a later deploy.
+            </p>
+            <div className="actions">
+              <button type="button" className="btn" onClick={cancel} disabled={cancelling} data-testid="confirm-cancel" autoFocus>
+                {cancelling ? 'Cancelling…' : 'Yes, cancel it'}
+              </button>
+              <button type="button" className="btn btn-ghost" onClick={() => setConfirming(false)} disabled={cancelling}>
+                Keep deploying
+              </button>
+            </div>
+          </div>
         )}
         {status === 'completed' && (
           <button
@@ -43,14 +74,16 @@ export function ProgressPage({ deploymentId }: { deploymentId: string }) {
             Open deployment and try it
           </button>
         )}
-        {done && status !== 'completed' && (
-          <button type="button" className="btn" onClick={() => navigate('/deploy/model')}>
-            Back to the wizard
+        {done && status !== 'completed' && deployment && (
+          <button type="button" className="btn btn-primary" onClick={() => deployAgain(deployment)} data-testid="deploy-again">
+            Deploy again…
           </button>
         )}
-        <button type="button" className="btn btn-ghost" onClick={() => navigate('/deployments')}>
-          All deployments
-        </button>
+        {(!confirming || done) && (
+          <button type="button" className="btn btn-ghost" onClick={() => navigate('/deployments')}>
+            All deployments
+          </button>
+        )}
       </div>
       {cancelError && (
         <p className="field-error" role="alert">

@@ -78,17 +78,20 @@ describe('ProgressView', () => {
       }),
       1,
     )
-    const alert = screen.getByRole('alert')
+    const alert = screen.getByTestId('progress-error')
     expect(within(alert).getByTestId('error-code')).toHaveTextContent('UNSUPPORTED_ARCHITECTURE')
     expect(alert).toHaveTextContent('LlamaForCausalLM is not implemented')
-    expect(alert).toHaveTextContent('What to do: Modelport does not implement this architecture yet')
-    expect(states()).toEqual(['done', 'failed', 'pending', 'pending', 'pending', 'pending', 'pending'])
+    expect(alert).toHaveTextContent('What to do: Modelport does not run this architecture yet')
+    expect(states()).toEqual(['done', 'failed', 'skipped', 'skipped', 'skipped', 'skipped', 'skipped'])
+    expect(screen.getByTestId('stage-validating')).toHaveTextContent('Failed here')
+    expect(screen.getByTestId('stage-completed')).toHaveTextContent('Not reached')
+    expect(screen.queryByTestId('connection-state')).toBeNull()
   })
 
   it('places a failure seen only after the fact by its progress', () => {
     view(event({ status: 'failed', progress: 10, error: { code: 'MODEL_NOT_FOUND', message: 'no such model' } }), -1)
-    expect(states()).toEqual(['done', 'failed', 'pending', 'pending', 'pending', 'pending', 'pending'])
-    expect(screen.getByRole('heading')).toHaveTextContent('Failed to deploy sentiment')
+    expect(states()).toEqual(['done', 'failed', 'skipped', 'skipped', 'skipped', 'skipped', 'skipped'])
+    expect(screen.getByRole('heading')).toHaveTextContent('Deployment failed: sentiment')
   })
 
   it.each([
@@ -160,7 +163,8 @@ describe('useProgressSocket', () => {
     const second = FakeSocket.all[1]
     act(() => {
       second.onopen?.()
-      // the server replays the latest event on connect
+      // the server replays the deployment's history on connect
+      second.emit(event({ status: 'validating', progress: 10 }))
       second.emit(event({ status: 'downloading', progress: 20, timestamp: '2026-01-01T00:00:01Z' }))
       second.emit(event({ status: 'completed', progress: 100, timestamp: '2026-01-01T00:00:02Z' }))
       second.onclose?.()
@@ -169,7 +173,31 @@ describe('useProgressSocket', () => {
     expect(screen.getByTestId('progress-log').children).toHaveLength(3)
     act(() => vi.advanceTimersByTime(60_000))
     expect(FakeSocket.all).toHaveLength(2)
-    expect(screen.getByTestId('connection-state')).toHaveTextContent('Finished')
+    expect(screen.queryByTestId('connection-state')).toBeNull()
+    expect(screen.getByTestId('elapsed')).toHaveTextContent('took 0:02')
+  })
+
+  it('folds the download ticks of each file into one log line, stage changes one each', () => {
+    const tick = (file: string, done: number, s: number) =>
+      event({ status: 'downloading', progress: 15 + done / 10, file, bytes_done: done, bytes_total: 400, timestamp: `2026-01-01T00:00:0${s}Z` })
+    const log = [
+      event({ status: 'initializing' }),
+      event({ status: 'validating', progress: 10 }),
+      event({ status: 'downloading', progress: 15 }),
+      tick('config.json', 10, 1),
+      tick('model.safetensors', 100, 2),
+      tick('model.safetensors', 200, 3),
+      tick('model.safetensors', 300, 4),
+    ]
+    render(
+      <ProgressView deploymentId="s" latest={log[log.length - 1]} log={log} furthest={2} connection="open" retryInS={null} now={() => Date.parse('2026-01-01T00:00:09Z')} />,
+    )
+    expect(screen.getAllByTestId('log-stage')).toHaveLength(3)
+    const files = screen.getAllByTestId('log-file')
+    expect(files.map((f) => f.dataset.file)).toEqual(['config.json', 'model.safetensors'])
+    expect(files[1]).toHaveTextContent('3 updates')
+    expect(screen.getByTestId('elapsed')).toHaveTextContent('elapsed 0:09')
+    expect(screen.getAllByText(/%$/)).toHaveLength(1)
   })
 
   it('adds the stored API key as token', () => {

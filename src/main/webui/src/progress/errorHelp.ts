@@ -17,14 +17,14 @@ const HELP: Record<string, string> = {
   DISK_FULL: 'Free disk space where HF_HUB_CACHE points, or point it at a larger disk.',
   MODEL_TOO_LARGE: 'The model exceeds MAX_MODEL_SIZE_GB. Choose a smaller model or raise the limit in .env.',
   MEMORY_LIMIT_EXCEEDED:
-    'The model needs more memory than MAX_MEMORY_PER_MODEL_GB or the device has free. Use float16, another device, or a smaller model.',
+    'The model needs more memory than MAX_MEMORY_PER_MODEL_GB or the device has free. Choose bfloat16 or int8 on the hardware step, another device, or a smaller model.',
   UNSUPPORTED_ARCHITECTURE:
-    'Modelport does not implement this architecture yet. BERT, DistilBERT, RoBERTa/XLM-R and GPT-2 models work.',
+    'Modelport does not run this architecture yet. It runs BERT, DistilBERT, RoBERTa, XLM-RoBERTa, GPT-2, Llama, Mistral and Qwen2 models: pick one of those.',
   UNSUPPORTED_TASK: 'Choose another task in the settings step; the model’s heads do not serve this one.',
   UNSUPPORTED_MODEL_FILES: 'The repository has no safetensors or TorchScript weights Modelport can read.',
   INVALID_CHECKPOINT: 'The weights do not match the model’s config.json. Try another revision.',
   LOAD_FAILED: 'Loading failed; logs/deployment.log has the details.',
-  DEPLOYMENT_EXISTS: 'A deployment with this id exists. Choose another deployment id, or undeploy the old one.',
+  DEPLOYMENT_EXISTS: 'Another deployment is using this id. Go back to Settings and choose another id, or undeploy the other one first.',
   DEPLOYMENT_DECLARED:
     'This deployment is declared in MODELPORT_DEPLOYMENTS (or MODELPORT_DEPLOYMENTS_FILE). Change that setting and restart to remove or replace it.',
   TOO_MANY_DEPLOYMENTS: 'MAX_DEPLOYMENTS is reached. Undeploy a model first.',
@@ -39,4 +39,21 @@ const HELP: Record<string, string> = {
 
 export function errorHelp(code: string | undefined | null): string {
   return (code && HELP[code]) || 'Try again; if it persists, logs/deployment.log has the details.'
+}
+
+/**
+ * The runtime ends some refusals with every class it runs ("…; supported: A, B, …"); that list reads as a
+ * wall, so the text and the list are shown apart.
+ */
+export function splitSupportedList(message: string): { text: string; supported: string[] } {
+  const at = message.indexOf('; supported: ')
+  if (at < 0) return { text: message, supported: [] }
+  return {
+    text: message.slice(0, at),
+    supported: message
+      .slice(at + '; supported: '.length)
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  }
 }

@@ -23,6 +23,11 @@ export function isTerminal(status: string | undefined | null): boolean {
   return status != null && TERMINAL.has(status)
 }
 
+/** Failed, cancelled or stopped: over, and not serving (unlike completed, which is terminal for progress). */
+export function isEnded(status: string | undefined | null): boolean {
+  return status === 'failed' || status === 'cancelled' || status === 'stopped'
+}
+
 export function stageIndex(status: string): number {
   return STAGES.findIndex((s) => s.status === status)
 }
@@ -40,20 +45,23 @@ export function stageAtProgress(progress: number): number {
   return i
 }
 
-export type StageState = 'done' | 'current' | 'pending' | 'failed'
+export type StageState = 'done' | 'current' | 'pending' | 'failed' | 'cancelled' | 'skipped'
 
 /**
- * The state of each stage given the latest status and the furthest stage reached; a failure is
- * drawn on the furthest stage reached, the one that was running when it happened.
+ * The state of each stage given the latest status and the furthest stage reached. A failure is drawn on
+ * the furthest stage reached (the one that was running when it happened), a cancel or stop likewise as
+ * `cancelled`; the stages after it were never reached (`skipped`), not pending.
  */
 export function stageStates(status: string, furthest: number): StageState[] {
   const current = stageIndex(status)
   const reached = Math.max(current, furthest)
   return STAGES.map((_, i) => {
     if (status === 'completed') return 'done'
-    if (status === 'failed' || status === 'cancelled' || status === 'stopped') {
+    if (status === 'failed' || status === 'error' || status === 'cancelled' || status === 'stopped') {
+      if (status === 'stopped') return i <= reached ? 'done' : 'skipped'
       if (i < reached) return 'done'
-      return i === reached ? 'failed' : 'pending'
+      if (i === reached) return status === 'cancelled' ? 'cancelled' : 'failed'
+      return 'skipped'
     }
     if (i < reached) return 'done'
     return i === reached ? 'current' : 'pending'

@@ -7,13 +7,14 @@ export type Connection = 'connecting' | 'open' | 'reconnecting' | 'closed'
 
 export interface ProgressState {
   latest: ProgressEvent | null
+  /** Every event seen, in order, once each (a reconnect's replayed history is not added twice). */
   log: ProgressEvent[]
   furthest: number
   connection: Connection
   retryInS: number | null
 }
 
-const MAX_LOG = 200
+const MAX_EVENTS = 2000
 const BASE_DELAY_MS = 1000
 const MAX_DELAY_MS = 15000
 
@@ -22,9 +23,19 @@ export function reconnectDelayMs(attempt: number): number {
   return Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt)
 }
 
+/** A download tick (names a file and its bytes), as opposed to a stage change. */
+export function isTick(e: ProgressEvent): boolean {
+  return e.file != null && e.bytes_done != null
+}
+
+function eventKey(e: ProgressEvent): string {
+  return [e.timestamp, e.status, e.file, e.bytes_done, e.progress, e.message].join('|')
+}
+
 /**
- * Follows a deployment's progress socket. The server replays the latest event on connect, so a
- * reconnect loses nothing but intermediate ticks; it closes the socket after a terminal event.
+ * Follows a deployment's progress socket. On connect the server sends the deployment's history (every stage
+ * change and the latest tick of each file), then each new event, and closes the socket after a terminal
+ * event; a dropped socket reconnects with backoff and the replayed history is merged, not repeated.
  */
 export function useProgressSocket(
   deploymentId: string,
@@ -45,6 +56,7 @@ export function useProgressSocket(
     let attempt = 0
     let finished = false
     let disposed = false
+    const seen = new Set<string>()
 
     const connect = () => {
       socket = makeSocketRef.current(progressSocketUrl(deploymentId))
@@ -60,13 +72,18 @@ export function useProgressSocket(
           return
         }
         if (isTerminal(event.status) || event.status === 'error') finished = true
+        const key = eventKey(event)
+        if (seen.has(key)) return
+        seen.add(key)
         setState((s) => {
-          const prev = s.log[s.log.length - 1]
-          // the replayed event after a reconnect repeats the last one we have
-          const repeat =
-            prev && prev.timestamp === event.timestamp && prev.status === event.status && prev.message === event.message
-          const log = repeat ? s.log : [...s.log, event].slice(-MAX_LOG)
-          return { ...s, latest: event, log, furthest: Math.max(s.furthest, stageIndex(event.status)) }
+          // a replayed history may hold ticks older than the latest one we have: keep the newest as latest
+          const newer = !s.latest || event.progress >= s.latest.progress || isTerminal(event.status) || event.status === 'error'
+          return {
+            ...s,
+            latest: newer ? event : s.latest,
+            log: [...s.log, event].slice(-MAX_EVENTS),
+            furthest: Math.max(s.furthest, stageIndex(event.status)),
+          }
         })
       }
       socket.onclose = () => {

@@ -20,6 +20,9 @@ export const system: SystemInfo = {
     torch_num_threads: 0,
   },
   api_key_required: false,
+  offline: false,
+  supported_model_types: ['bert', 'distilbert', 'gpt2', 'llama', 'mistral', 'qwen2', 'roberta', 'xlm-roberta'],
+  supported_architectures: ['BertForMaskedLM', 'LlamaForCausalLM', 'Qwen2ForCausalLM'],
 }
 
 export const preflight: Preflight = {

@@ -1,4 +1,4 @@
-import { cleanup } from '@testing-library/react'
+import { cleanup, configure } from '@testing-library/react'
 import { afterEach } from 'vitest'
 
 afterEach(() => {
@@ -10,3 +10,6 @@ import '@testing-library/jest-dom/vitest'
 
 // jsdom has no layout: scrolling after navigation is a no-op here
 window.scrollTo = () => {}
+
+// findBy/waitFor wait this long: on a loaded build machine a debounced search and a fetch can take seconds
+configure({ asyncUtilTimeout: 5000 })

@@ -123,7 +123,7 @@ describe('TryItPanel', () => {
     expect(await screen.findByTestId('inference-error')).toHaveTextContent('DEPLOYMENT_NOT_READY')
   })
 
-  it('streams generated tokens as they arrive', async () => {
+  it('streams generated tokens with the sampling settings, and shows counts, speed and finish reason', async () => {
     const encoder = new TextEncoder()
     let push!: (s: string) => void
     let end!: () => void
@@ -138,17 +138,67 @@ describe('TryItPanel', () => {
       sent = JSON.parse(String(init.body))
       return new Response(body, { headers: { 'Content-Type': 'text/event-stream' } })
     })
-    render(<TryItPanel deployment={deployment({ task: 'text-generation', deployment_id: 'gpt2' })} onDone={() => {}} />)
+    render(<TryItPanel deployment={deployment({ task: 'text-generation', deployment_id: 'gpt2', chat_template: false })} onDone={() => {}} />)
+    expect(screen.getByTestId('no-chat-template')).toBeInTheDocument()
     const prompt = screen.getByLabelText('Prompt')
     await userEvent.clear(prompt)
     await userEvent.type(prompt, 'Hello')
+    const max = screen.getByLabelText('Max new tokens')
+    await userEvent.clear(max)
+    await userEvent.type(max, '3')
+    await userEvent.type(screen.getByLabelText('Stop sequences'), '###,\\n')
+    await userEvent.type(screen.getByLabelText('Seed'), '7')
     await userEvent.click(screen.getByRole('button', { name: 'Generate' }))
-    push('data: {"token": {"text": " big"}, "generated_text": null}\n\n')
+    push('data: {"token": {"text": " big"}, "generated_text": null, "details": null}\n\n')
     expect(await screen.findByTestId('generation-output')).toHaveTextContent('Hello big')
-    push('data: {"token": {"text": " world"}, "generated_text": null}\n\ndata: {"token": {"text": "!"}, "generated_text": " big world!"}\n\n')
+    push(
+      'data: {"token": {"text": " world"}, "generated_text": null, "details": null}\n\n' +
+        'data: {"token": {"text": "!"}, "generated_text": " big world!", "details": {"finish_reason": "length", "generated_tokens": 3, "prompt_tokens": 1}}\n\n',
+    )
     end()
     await screen.findByRole('button', { name: 'Generate' })
     expect(screen.getByTestId('generation-output')).toHaveTextContent('Hello big world!')
-    expect(sent).toEqual({ inputs: 'Hello', parameters: { max_new_tokens: 40, return_full_text: false }, stream: true })
+    expect(screen.getByTestId('generated-tokens')).toHaveTextContent('3')
+    expect(screen.getByTestId('prompt-tokens')).toHaveTextContent('1 tokens')
+    expect(screen.getByTestId('finish-reason')).toHaveAttribute('data-reason', 'length')
+    expect(screen.getByTestId('tokens-per-second')).toHaveTextContent('tokens/s')
+    expect(sent).toEqual({
+      inputs: 'Hello',
+      parameters: { max_new_tokens: 3, return_full_text: false, do_sample: true, temperature: 0.7, top_p: 0.95, stop: ['###', '\n'], seed: 7 },
+      stream: true,
+    })
+  })
+
+  it('chats through /v1/chat/completions when the model has a chat template', async () => {
+    const calls: { url: string; body: Record<string, unknown> }[] = []
+    vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
+      calls.push({ url, body: JSON.parse(String(init.body)) })
+      const chunks = [
+        '{"choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": null}]}',
+        '{"choices": [{"index": 0, "delta": {"content": "Hi"}, "finish_reason": null}]}',
+        '{"choices": [{"index": 0, "delta": {"content": " there"}, "finish_reason": "stop"}]}',
+        '{"choices": [], "usage": {"prompt_tokens": 12, "completion_tokens": 2, "total_tokens": 14}}',
+        '[DONE]',
+      ]
+      return new Response(chunks.map((c) => `data: ${c}\n\n`).join(''), { headers: { 'Content-Type': 'text/event-stream' } })
+    })
+    render(<TryItPanel deployment={deployment({ task: 'text-generation', deployment_id: 'chatty', chat_template: true })} onDone={() => {}} />)
+    expect(screen.getByRole('radio', { name: 'Chat' })).toBeChecked()
+    const input = screen.getByLabelText('Message')
+    await userEvent.clear(input)
+    await userEvent.type(input, 'Hello{Enter}')
+    await screen.findByRole('button', { name: 'Send' })
+    expect(await screen.findByTestId('chat-assistant')).toHaveTextContent('Hi there')
+    expect(screen.getByTestId('chat-user')).toHaveTextContent('Hello')
+    expect(screen.getByTestId('generated-tokens')).toHaveTextContent('2')
+    expect(screen.getByTestId('prompt-tokens')).toHaveTextContent('12 tokens')
+    expect(screen.getByTestId('finish-reason')).toHaveAttribute('data-reason', 'stop')
+    expect(calls[0].url).toBe('/v1/chat/completions')
+    expect(calls[0].body).toMatchObject({
+      model: 'chatty',
+      messages: [{ role: 'user', content: 'Hello' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    })
   })
 })

@@ -1,6 +1,7 @@
-import { useRef, useState } from 'react'
+import { useState } from 'react'
 import { ApiError } from '../api/client'
 import type { Deployment } from '../api/types'
+import { CopyButton } from '../components/CopyButton'
 import { formatMs } from '../lib/format'
 import { errorHelp } from '../progress/errorHelp'
 import { taskLabel } from '../wizard/suggestions'
@@ -17,7 +18,7 @@ import {
   type MaskFill,
   type QaAnswer,
 } from './results'
-import { streamGeneration } from './streamGeneration'
+import { GenerationPanel } from './GenerationPanel'
 import { useInference, type InferenceState } from './useInference'
 
 interface PanelProps {
@@ -50,11 +51,14 @@ function Outcome<T>({ state, children }: { state: InferenceState<T>; children: (
       {state.result != null && !state.error && (
         <>
           {children(state.result)}
-          {state.timeMs != null && (
-            <p className="muted small" data-testid="inference-time">
-              Answered in {formatMs(state.timeMs)}
-            </p>
-          )}
+          <div className="result-foot">
+            {state.timeMs != null && (
+              <p className="muted small" data-testid="inference-time">
+                Answered in {formatMs(state.timeMs)}
+              </p>
+            )}
+            <CopyButton text={JSON.stringify(state.result, null, 2)} label="Copy the result as JSON" caption="Copy JSON" />
+          </div>
         </>
       )}
     </div>
@@ -182,65 +186,6 @@ function EmbeddingPanel({ deployment, onDone }: PanelProps) {
       <TextArea id="text" label="Text" value={text} onChange={setText} />
       <RunButton busy={inf.busy} label="Embed" />
       <Outcome state={inf}>{(r) => <EmbeddingResult vector={(Array.isArray(r[0]) ? r[0] : r) as number[]} />}</Outcome>
-    </form>
-  )
-}
-
-export function GenerationPanel({ deployment, onDone }: PanelProps) {
-  const [prompt, setPrompt] = useState('Once upon a time,')
-  const [maxTokens, setMaxTokens] = useState(40)
-  const [output, setOutput] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<ApiError | null>(null)
-  const ctrl = useRef<AbortController | null>(null)
-
-  const run = async () => {
-    ctrl.current?.abort()
-    const c = new AbortController()
-    ctrl.current = c
-    setBusy(true)
-    setError(null)
-    setOutput('')
-    try {
-      await streamGeneration(
-        deployment.deployment_id,
-        { inputs: prompt, parameters: { max_new_tokens: maxTokens, return_full_text: false }, stream: true },
-        (t) => setOutput((o) => o + t),
-        c.signal,
-      )
-    } catch (e) {
-      if ((e as Error).name !== 'AbortError')
-        setError(e instanceof ApiError ? e : new ApiError(0, { code: 'INTERNAL_ERROR', message: String(e) }))
-    }
-    setBusy(false)
-    onDone()
-  }
-
-  return (
-    <form className="tryit-form" onSubmit={(e) => { e.preventDefault(); run() }}>
-      <TextArea id="prompt" label="Prompt" value={prompt} onChange={setPrompt} />
-      <div className="field field-inline">
-        <label htmlFor="max-new-tokens">Max new tokens</label>
-        <input id="max-new-tokens" type="number" min={1} max={512} className="input input-sm" value={maxTokens} onChange={(e) => setMaxTokens(e.target.valueAsNumber || 1)} />
-      </div>
-      <div className="actions">
-        <RunButton busy={busy} label="Generate" />
-        {busy && (
-          <button type="button" className="btn btn-ghost" onClick={() => ctrl.current?.abort()}>
-            Stop
-          </button>
-        )}
-      </div>
-      <div className="tryit-result" aria-live="polite">
-        {error && <ErrorBox error={error} />}
-        {(output || busy) && (
-          <p className="generation" data-testid="generation-output">
-            <span className="muted">{prompt}</span>
-            {output}
-            {busy && <span className="caret" aria-hidden="true" />}
-          </p>
-        )}
-      </div>
     </form>
   )
 }

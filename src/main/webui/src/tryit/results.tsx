@@ -1,3 +1,4 @@
+import { CopyButton } from '../components/CopyButton'
 import { formatScore } from '../lib/format'
 
 // Views of task outputs (shapes from DESIGN.md "Task outputs"), separate from the forms so
@@ -199,7 +200,10 @@ export function EmbeddingResult({ vector }: { vector: number[] }) {
           <span key={i} className={v < 0 ? 'neg' : ''} style={{ height: `${(Math.abs(v) / max) * 100}%` }} />
         ))}
       </div>
-      <p className="mono small muted">[{vector.slice(0, 8).map((v) => v.toFixed(4)).join(', ')}, …]</p>
+      <div className="result-foot">
+        <p className="mono small muted">[{vector.slice(0, 8).map((v) => v.toFixed(4)).join(', ')}, …]</p>
+        <CopyButton text={JSON.stringify(vector)} label={`Copy the ${vector.length}-dimensional vector`} caption="Copy vector" />
+      </div>
     </div>
   )
 }

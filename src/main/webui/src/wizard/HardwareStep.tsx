@@ -105,7 +105,7 @@ export function HardwareStep({ state, update, system }: StepProps) {
       <section className="card" aria-labelledby="mem-title" data-testid="memory-estimate">
         <h3 id="mem-title">Memory</h3>
         <p className="muted">
-          The model needs about <strong>{formatBytes(need)}</strong> on {target?.name ?? 'the device'}, which has{' '}
+          The model needs about <strong data-testid="memory-need">{formatBytes(need)}</strong> on {target?.name ?? 'the device'}, which has{' '}
           <strong>{formatBytes(free)}</strong> free.
         </p>
         <div

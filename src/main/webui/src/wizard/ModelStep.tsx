@@ -1,42 +1,68 @@
 import { useEffect, useId, useState } from 'react'
 import { api, ApiError } from '../api/client'
-import type { Preflight, TaskName } from '../api/types'
-import { formatBytes } from '../lib/format'
-import { modelIdProblem, slugFromModelId } from '../lib/modelId'
-import { useDebounced } from '../lib/useDebounced'
-import { errorHelp } from '../progress/errorHelp'
+import type { HubModel, Preflight, SystemInfo, TaskName } from '../api/types'
+import { Breakable, sentence } from '../lib/breakable'
+import { formatBytes, formatCount } from '../lib/format'
+import { modelIdProblem, parseModelInput, slugFromModelId } from '../lib/modelId'
+import { errorHelp, splitSupportedList } from '../progress/errorHelp'
+import { defaultTask } from './state'
 import { SUGGESTIONS, TASK_LABELS, taskLabel } from './suggestions'
 import type { StepProps } from './stepProps'
+import { useHubSearch } from './useHubSearch'
 
-type Lookup =
-  | { state: 'idle' }
-  | { state: 'loading' }
-  | { state: 'error'; error: ApiError }
+type Lookup = { state: 'idle' } | { state: 'loading'; key: string } | { state: 'error'; key: string; error: ApiError }
 
-export function ModelStep({ state, update }: StepProps) {
+const SORTS = [
+  { value: 'downloads', label: 'Most downloaded' },
+  { value: 'likes', label: 'Most liked' },
+  { value: 'trending', label: 'Trending' },
+]
+
+/**
+ * Step 1: one field that takes search words, a model id or a Hub link. Words search the Hub (through the
+ * service) and list matches; an id is looked up in full (the preflight) as soon as the Hub search shows it
+ * exists, or when the user presses Enter, picks a match, or leaves the field — never mid-typing, so a half
+ * typed id is not reported as "not found".
+ */
+export function ModelStep({ state, update, system }: StepProps) {
   const inputId = useId()
-  const [touched, setTouched] = useState(state.modelId !== '')
-  const [taskFilter, setTaskFilter] = useState<TaskName | 'all'>('all')
+  const listId = `${inputId}-results`
+  const [task, setTask] = useState<TaskName | ''>('')
+  const [sort, setSort] = useState('downloads')
+  const [active, setActive] = useState(-1)
+  const [confirmed, setConfirmed] = useState<string | null>(null)
   const [lookup, setLookup] = useState<Lookup>({ state: 'idle' })
-  const problem = modelIdProblem(state.modelId)
-  const query = useDebounced(`${state.modelId.trim()}@${state.revision.trim() || 'main'}`, 400)
   const { preflight } = state
+  const revision = state.revision.trim() || 'main'
 
+  const parsed = parseModelInput(state.modelId)
+  const idProblem = parsed ? modelIdProblem(parsed.id) : null
+  const candidate = parsed && !idProblem ? parsed.id : null
+  const key = candidate ? `${candidate}@${revision}` : null
+  const search = useHubSearch(candidate ?? state.modelId, task, sort)
+  const models = search.result?.models ?? []
+  const searchDone = search.state === 'done' && search.key.startsWith(`${(candidate ?? state.modelId).trim().toLowerCase()}|`)
+  const exact = candidate ? models.find((m) => m.model_id.toLowerCase() === candidate.toLowerCase()) : undefined
+  const wanted = key != null && !preflight && (state.checkNow || confirmed === key || exact != null)
+
+  // the full check of one model id: only once we know the user means it
   useEffect(() => {
-    const [id, revision] = query.split('@')
-    if (modelIdProblem(id) || preflight) return
+    if (!wanted || !candidate) return
+    const id = exact?.model_id ?? candidate
     const ctrl = new AbortController()
-    setLookup({ state: 'loading' })
+    setLookup({ state: 'loading', key: key! })
     api
       .preflight(id, revision, ctrl.signal)
       .then((p: Preflight) => {
         setLookup({ state: 'idle' })
         update((s) =>
-          `${s.modelId.trim()}@${s.revision.trim() || 'main'}` === query
+          (parseModelInput(s.modelId)?.id ?? '').toLowerCase() === id.toLowerCase() && (s.revision.trim() || 'main') === revision
             ? {
                 ...s,
+                modelId: p.model_id,
                 preflight: p,
-                task: p.task ?? '',
+                checkNow: false,
+                task: s.checkNow && s.task && p.available_tasks.includes(s.task) ? s.task : defaultTask(p),
                 deploymentId: s.deploymentIdEdited ? s.deploymentId : slugFromModelId(p.model_id),
               }
             : s,
@@ -46,47 +72,108 @@ export function ModelStep({ state, update }: StepProps) {
         if ((e as Error).name === 'AbortError') return
         setLookup({
           state: 'error',
+          key: key!,
           error: e instanceof ApiError ? e : new ApiError(0, { code: 'INTERNAL_ERROR', message: String(e) }),
         })
       })
     return () => ctrl.abort()
-    // preflight is read only to skip a lookup we already have
+    // keyed by the id and revision; exact only names its spelling
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [query])
+  }, [wanted ? key : null])
 
-  const setModel = (modelId: string) => {
+  const setText = (text: string) => {
+    const link = parseModelInput(text)
+    // a pasted Hub link becomes its id (and revision)
+    const fromUrl = link && text.trim() !== link.id
+    setActive(-1)
     setLookup({ state: 'idle' })
-    update((s) => ({ ...s, modelId, preflight: null }))
+    update((s) => ({
+      ...s,
+      modelId: fromUrl ? link.id : text,
+      revision: fromUrl && link.revision ? link.revision : s.revision,
+      preflight: null,
+      checkNow: false,
+      task: '',
+    }))
   }
 
-  const pending = !problem && !preflight && lookup.state !== 'error'
-  const shown = SUGGESTIONS.filter((s) => taskFilter === 'all' || s.task === taskFilter)
-  const showProblem = touched && problem
+  const pick = (m: HubModel) => {
+    setActive(-1)
+    setLookup({ state: 'idle' })
+    update((s) => ({ ...s, modelId: m.model_id, preflight: null, checkNow: true, task: '' }))
+  }
+
+  const onKeyDown = (e: React.KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      if (!models.length) return
+      e.preventDefault()
+      const step = e.key === 'ArrowDown' ? 1 : -1
+      setActive((i) => {
+        const next = i + step
+        return next < -1 ? models.length - 1 : next >= models.length ? -1 : next
+      })
+      return
+    }
+    if (e.key === 'Escape') {
+      setActive(-1)
+      return
+    }
+    if (e.key !== 'Enter') return
+    if (active >= 0 && models[active]) {
+      e.preventDefault()
+      pick(models[active])
+    } else if (preflight?.supported) {
+      // the form submits: next step
+    } else if (key) {
+      e.preventDefault()
+      setConfirmed(key)
+    } else if (models.length && state.modelId.trim()) {
+      e.preventDefault()
+      pick(models[0])
+    } else {
+      e.preventDefault()
+    }
+  }
+
+  const looking = lookup.state === 'loading' || (wanted && lookup.state === 'idle')
+  const failed = lookup.state === 'error' && lookup.key === key ? lookup.error : null
+  const notListed = candidate && searchDone && !exact && !preflight && !failed && !looking
+  const showIdProblem = idProblem && state.modelId.trim().length > 0
 
   return (
     <div className="step-body">
       <div className="field-row">
         <div className="field grow">
-          <label htmlFor={inputId}>Model id</label>
+          <label htmlFor={inputId}>Model</label>
           <input
             id={inputId}
-            className="input input-lg mono"
+            className="input input-lg"
             value={state.modelId}
-            placeholder="organization/model-name"
+            placeholder="Search the Hub, or paste organization/model-name"
             autoComplete="off"
             spellCheck={false}
             autoFocus
-            aria-invalid={showProblem ? true : undefined}
+            role="combobox"
+            aria-autocomplete="list"
+            aria-expanded={models.length > 0}
+            aria-controls={listId}
+            aria-activedescendant={active >= 0 ? `${listId}-${active}` : undefined}
+            aria-invalid={failed || (showIdProblem && confirmed === state.modelId) ? true : undefined}
             aria-describedby={`${inputId}-help`}
             data-testid="model-id-input"
-            onChange={(e) => {
-              setTouched(true)
-              setModel(e.target.value)
+            onChange={(e) => setText(e.target.value)}
+            onKeyDown={onKeyDown}
+            onBlur={() => {
+              if (key && searchDone && !exact) setConfirmed(key)
+              if (showIdProblem) setConfirmed(state.modelId)
             }}
-            onBlur={() => setTouched(true)}
           />
-          <p id={`${inputId}-help`} className={showProblem ? 'field-error' : 'field-help'} data-testid="model-id-feedback">
-            {showProblem ? problem : 'A model id from huggingface.co, e.g. dslim/bert-base-NER.'}
+          <p id={`${inputId}-help`} className="field-help" data-testid="model-id-feedback" aria-live="polite">
+            {showIdProblem
+              ? idProblem
+              : notListed
+                ? `No model named “${candidate}” on the Hub yet — keep typing, pick a match below, or press Enter to look it up anyway.`
+                : 'Type words to search huggingface.co, or paste a model id (organization/model-name) or its huggingface.co link.'}
           </p>
         </div>
         <div className="field revision">
@@ -107,91 +194,233 @@ export function ModelStep({ state, update }: StepProps) {
       </div>
 
       <div aria-live="polite" data-testid="preflight">
-        {pending && (touched || state.modelId) && (
+        {looking && candidate && (
           <div className="card card-quiet preflight-loading">
-            <span className="spinner" aria-hidden="true" /> Looking up <code>{state.modelId.trim()}</code> on the Hub…
+            <span className="spinner" aria-hidden="true" /> Checking <code>{exact?.model_id ?? candidate}</code> on the Hub…
           </div>
         )}
-        {lookup.state === 'error' && !preflight && (
+        {failed && !preflight && (
           <div className="callout callout-danger" role="alert" data-testid="preflight-error">
             <p className="callout-title">
-              {lookup.error.status === 404 ? 'Model not found' : 'This model cannot be used'}{' '}
-              <code className="error-code">{lookup.error.code}</code>
+              {failed.status === 404 ? 'Model not found' : 'This model cannot be used'} <code className="error-code">{failed.code}</code>
             </p>
-            <p>{lookup.error.message}</p>
+            <p>{failed.message}</p>
             <p className="callout-help">
               <strong>What to do: </strong>
-              {errorHelp(lookup.error.code)}
+              {errorHelp(failed.code)}
             </p>
           </div>
         )}
-        {preflight && <PreflightCard p={preflight} />}
+        {preflight && <PreflightCard p={preflight} task={state.task} system={system} />}
       </div>
 
-      <section className="suggestions" aria-labelledby="suggestions-title">
+      <section className="hub-search" aria-labelledby={`${inputId}-results-title`}>
         <div className="section-head">
-          <h3 id="suggestions-title">Popular models</h3>
-          <div className="chips" role="group" aria-label="Filter suggestions by task">
-            {(['all', ...Object.keys(TASK_LABELS)] as (TaskName | 'all')[]).map((t) => (
-              <button
-                key={t}
-                type="button"
-                className={`chip ${taskFilter === t ? 'chip-on' : ''}`}
-                aria-pressed={taskFilter === t}
-                onClick={() => setTaskFilter(t)}
-              >
-                {t === 'all' ? 'All tasks' : TASK_LABELS[t]}
-              </button>
-            ))}
+          <h2 id={`${inputId}-results-title`} className="h3">
+            {state.modelId.trim() ? 'Matches on the Hub' : 'Most downloaded on the Hub'}
+            {search.state === 'loading' && <span className="spinner inline-spinner" aria-label="Searching" />}
+          </h2>
+          <div className="filters">
+            <label className="visually-hidden" htmlFor={`${inputId}-task`}>
+              Task
+            </label>
+            <select
+              id={`${inputId}-task`}
+              className="input input-compact"
+              value={task}
+              data-testid="search-task"
+              onChange={(e) => setTask(e.target.value as TaskName | '')}
+            >
+              <option value="">All tasks</option>
+              {Object.entries(TASK_LABELS).map(([t, label]) => (
+                <option key={t} value={t}>
+                  {label}
+                </option>
+              ))}
+            </select>
+            <label className="visually-hidden" htmlFor={`${inputId}-sort`}>
+              Sort
+            </label>
+            <select
+              id={`${inputId}-sort`}
+              className="input input-compact"
+              value={sort}
+              data-testid="search-sort"
+              onChange={(e) => setSort(e.target.value)}
+            >
+              {SORTS.map((s) => (
+                <option key={s.value} value={s.value}>
+                  {s.label}
+                </option>
+              ))}
+            </select>
           </div>
         </div>
-        <ul className="suggestion-grid">
-          {shown.map((s) => (
-            <li key={s.modelId}>
-              <button
-                type="button"
-                className={`suggestion ${state.modelId === s.modelId ? 'suggestion-on' : ''}`}
-                onClick={() => {
-                  setTouched(true)
-                  setModel(s.modelId)
-                }}
-                aria-pressed={state.modelId === s.modelId}
-              >
-                <span className="suggestion-id mono">{s.modelId}</span>
-                <span className="suggestion-meta">
-                  <span className="tag">{taskLabel(s.task)}</span> {s.note}
-                </span>
-              </button>
-            </li>
-          ))}
-        </ul>
+        {search.result?.offline && (
+          <p className="callout callout-muted" data-testid="search-offline">
+            {search.result.message}
+          </p>
+        )}
+        {search.state === 'error' ? (
+          <SearchUnavailable error={search.error} onPick={(id) => pick({ model_id: id } as HubModel)} />
+        ) : (
+          <>
+            <ul className="hub-results" role="listbox" id={listId} aria-label="Models on the Hub" data-testid="hub-results">
+              {models.map((m, i) => (
+                <HubResult
+                  key={m.model_id}
+                  m={m}
+                  id={`${listId}-${i}`}
+                  active={i === active}
+                  chosen={preflight?.model_id === m.model_id}
+                  onPick={() => pick(m)}
+                />
+              ))}
+            </ul>
+            {searchDone && models.length === 0 && (
+              <p className="muted" data-testid="hub-no-results">
+                No model on the Hub matches “{state.modelId.trim()}”{task ? ` for ${taskLabel(task)}` : ''}.
+              </p>
+            )}
+            {models.length > 0 && (
+              <p className="field-help">
+                ↑ ↓ and Enter pick a match. “Runs here” is read from the Hub listing (architecture, weights format, size
+                limits); picking a model runs the full check.
+              </p>
+            )}
+          </>
+        )}
       </section>
     </div>
   )
 }
 
-function PreflightCard({ p }: { p: Preflight }) {
+function RunsBadge({ m }: { m: HubModel }) {
+  if (m.runs_here === true)
+    return (
+      <span className="badge badge-success" data-testid="runs-here">
+        Runs here
+      </span>
+    )
+  if (m.runs_here === false)
+    return (
+      <span className="badge badge-muted" data-testid="runs-here" title={m.reason ?? undefined}>
+        Won’t run here
+      </span>
+    )
+  return (
+    <span className="badge badge-accent" data-testid="runs-here" title={m.reason ?? undefined}>
+      Checked when picked
+    </span>
+  )
+}
+
+function HubResult({ m, id, active, chosen, onPick }: { m: HubModel; id: string; active: boolean; chosen: boolean; onPick: () => void }) {
+  const slash = m.model_id.indexOf('/')
+  const org = slash >= 0 ? m.model_id.slice(0, slash + 1) : ''
+  const name = m.model_id.slice(slash + 1)
+  return (
+    <li
+      id={id}
+      role="option"
+      aria-selected={active}
+      className={`hub-result ${active ? 'hub-result-active' : ''} ${chosen ? 'hub-result-chosen' : ''}`}
+      data-testid="hub-result"
+      data-model-id={m.model_id}
+      data-runs-here={String(m.runs_here)}
+      onMouseDown={(e) => e.preventDefault()}
+      onClick={onPick}
+    >
+      <span className="hub-id">
+        <span className="hub-org">{org}</span>
+        <wbr />
+        <span className="hub-name">{name}</span>
+      </span>
+      <span className="hub-meta">
+        {m.task && <span className="tag">{taskLabel(m.task)}</span>}
+        <span title="Downloads">↓ {formatCount(m.downloads)}</span>
+        <span title="Likes">♥ {formatCount(m.likes)}</span>
+        <span title="Size of the weights, from the Hub's parameter counts">
+          {m.download_bytes != null ? `${formatBytes(m.download_bytes)} weights` : 'size unknown'}
+        </span>
+        {m.gated && <span className="tag">gated</span>}
+      </span>
+      <span className="hub-verdict">
+        <RunsBadge m={m} />
+      </span>
+      {m.runs_here === false && m.reason && <span className="hub-reason">{sentence(m.reason)}</span>}
+    </li>
+  )
+}
+
+function SearchUnavailable({ error, onPick }: { error: ApiError; onPick: (id: string) => void }) {
+  return (
+    <div className="callout callout-warning" data-testid="search-error">
+      <p className="callout-title">
+        Hub search unavailable <code className="error-code">{error.code}</code>
+      </p>
+      <p>{error.message}</p>
+      <p className="callout-help">You can still type a model id. Well-known models that run here:</p>
+      <ul className="plain-list">
+        {SUGGESTIONS.map((s) => (
+          <li key={s.modelId}>
+            <button type="button" className="link-button mono" onClick={() => onPick(s.modelId)}>
+              {s.modelId}
+            </button>{' '}
+            <span className="muted small">
+              {taskLabel(s.task)} · {s.note}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  )
+}
+
+/** The model types the server runs, as a sentence ("bert, distilbert and gpt2"). */
+export function supportedTypes(system: SystemInfo | null): string | null {
+  const types = system?.supported_model_types
+  if (!types?.length) return null
+  return types.length === 1 ? types[0] : `${types.slice(0, -1).join(', ')} and ${types[types.length - 1]}`
+}
+
+function PreflightCard({ p, task, system }: { p: Preflight; task: string; system: SystemInfo | null }) {
+  const types = supportedTypes(system)
+  const reason = p.reason ? splitSupportedList(p.reason).text : null
   return (
     <div className={`card preflight ${p.supported ? '' : 'preflight-bad'}`} data-testid="preflight-result" data-supported={p.supported}>
       <div className="preflight-head">
         <div>
           <p className="eyebrow">Found on the Hub</p>
-          <h3 className="mono">{p.model_id}</h3>
+          <h3 className="mono">
+            <Breakable text={p.model_id} />
+          </h3>
         </div>
         {p.supported ? (
-          <span className="badge badge-success" data-testid="supported-badge">Supported</span>
+          <span className="badge badge-success" data-testid="supported-badge">
+            Runs here
+          </span>
         ) : (
-          <span className="badge badge-danger" data-testid="supported-badge">Not supported</span>
+          <span className="badge badge-danger" data-testid="supported-badge">
+            Not supported
+          </span>
         )}
       </div>
       <dl className="facts">
         <div>
           <dt>Architecture</dt>
-          <dd className="mono">{p.architecture ?? '—'}</dd>
+          <dd className="mono" data-testid="preflight-architecture">
+            {p.architecture ? <Breakable text={p.architecture} /> : 'not named in config.json'}
+          </dd>
         </div>
         <div>
           <dt>Task</dt>
-          <dd>{taskLabel(p.task ?? p.pipeline_tag)}</dd>
+          <dd data-testid="preflight-task">
+            {taskLabel(task || p.task || p.pipeline_tag)}
+            {p.pipeline_tag && p.pipeline_tag !== (task || p.task) && (
+              <span className="muted small"> (Hub tag: {p.pipeline_tag})</span>
+            )}
+          </dd>
         </div>
         <div>
           <dt>Download</dt>
@@ -206,13 +435,25 @@ function PreflightCard({ p }: { p: Preflight }) {
           <dd className="mono">{p.commit ? p.commit.slice(0, 10) : '—'}</dd>
         </div>
       </dl>
-      {!p.supported && p.reason && (
+      {!p.supported && reason && (
         <div className="callout callout-danger" data-testid="unsupported-reason">
           <p className="callout-title">
             Cannot deploy this model {p.reason_code && <code className="error-code">{p.reason_code}</code>}
           </p>
-          <p>{p.reason}</p>
-          {p.reason_code && <p className="callout-help">{errorHelp(p.reason_code)}</p>}
+          <p>{sentence(reason)}</p>
+          {p.reason_code === 'UNSUPPORTED_ARCHITECTURE' && types ? (
+            <p className="callout-help" data-testid="supported-types">
+              Modelport runs models of type {types}. Search for one of those, e.g. with a task filter above.
+            </p>
+          ) : (
+            p.reason_code && <p className="callout-help">{errorHelp(p.reason_code)}</p>
+          )}
+          {p.reason_code === 'UNSUPPORTED_ARCHITECTURE' && system?.supported_architectures && (
+            <details className="small">
+              <summary>All {system.supported_architectures.length} architecture classes it runs</summary>
+              <p className="mono muted">{system.supported_architectures.join(', ')}</p>
+            </details>
+          )}
         </div>
       )}
       {p.gated && (

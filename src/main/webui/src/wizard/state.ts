@@ -1,4 +1,4 @@
-import type { DeployRequest, Preflight, SystemInfo } from '../api/types'
+import type { DeployRequest, Deployment, Preflight, SystemInfo } from '../api/types'
 
 export interface WizardState {
   modelId: string
@@ -12,6 +12,8 @@ export interface WizardState {
   maxBatchSize: number
   maxBatchDelayMs: number
   dedicatedPort: boolean
+  /** The model id was picked or given (not typed): look it up on the Hub at once. */
+  checkNow?: boolean
 }
 
 export const INITIAL_STATE: WizardState = {
@@ -31,7 +33,7 @@ export const INITIAL_STATE: WizardState = {
 export const STEPS = [
   { path: 'model', title: 'Model' },
   { path: 'hardware', title: 'Hardware' },
-  { path: 'dependencies', title: 'Dependencies' },
+  { path: 'files', title: 'Files' },
   { path: 'settings', title: 'Settings' },
   { path: 'summary', title: 'Summary' },
 ] as const
@@ -66,4 +68,33 @@ export function toDeployRequest(s: WizardState): DeployRequest {
 export function modelReady(s: WizardState): boolean {
   // the model step clears the preflight whenever the id or revision changes
   return s.preflight != null && s.preflight.supported
+}
+
+/**
+ * The task the wizard proposes for a model: the preflight's, except that a sentence-transformers model
+ * (Hub tag sentence-similarity) that can give embeddings gets Embeddings, what most people deploy it for.
+ */
+export function defaultTask(p: Preflight): string {
+  if (p.task === 'sentence-similarity' && p.available_tasks.includes('feature-extraction')) return 'feature-extraction'
+  return p.task ?? p.available_tasks[0] ?? ''
+}
+
+/** The wizard filled with what a deployment was asked for ("Deploy again"). */
+export function stateFromDeployment(d: Deployment, base: WizardState): WizardState {
+  const r = d.request ?? {}
+  return {
+    ...base,
+    modelId: r.model_id ?? d.model_id,
+    revision: r.revision ?? d.revision ?? 'main',
+    preflight: null,
+    device: r.device ?? 'auto',
+    dtype: r.dtype ?? 'auto',
+    deploymentId: d.deployment_id,
+    deploymentIdEdited: true,
+    task: r.task ?? d.task ?? '',
+    maxBatchSize: r.max_batch_size ?? base.maxBatchSize,
+    maxBatchDelayMs: r.max_batch_delay_ms ?? base.maxBatchDelayMs,
+    dedicatedPort: r.dedicated_port ?? base.dedicatedPort,
+    checkNow: true,
+  }
 }

@@ -9,6 +9,7 @@ import dev.modelport.lifecycle.DeploymentRegistry;
 import dev.modelport.lifecycle.DeploymentRequest;
 import dev.modelport.lifecycle.DeploymentSnapshot;
 import dev.modelport.lifecycle.DeploymentStatus;
+import dev.modelport.pipeline.TextGenerationPipeline;
 import dev.modelport.serving.InferenceInput;
 import dev.modelport.serving.InferenceResponse;
 import dev.modelport.serving.ModelServer;
@@ -105,8 +106,11 @@ public class DeploymentResource {
     }
 
     private DeploymentView view(DeploymentSnapshot s, UriInfo uri) {
-        ServingStats stats = server.find(s.deploymentId()).map(ServedModel::stats).orElse(ServingStats.EMPTY);
+        var served = server.find(s.deploymentId());
+        ServingStats stats = served.map(ServedModel::stats).orElse(ServingStats.EMPTY);
+        Boolean chat = served.map(ServedModel::pipeline).filter(p -> p instanceof TextGenerationPipeline)
+                .map(p -> ((TextGenerationPipeline) p).chatTemplate().isPresent()).orElse(null);
         String base = uri.getBaseUri().toString().replaceAll("/$", "");
-        return DeploymentView.of(s, stats, base, config.serving().publicHost(), config.security().apiKeyEnabled());
+        return DeploymentView.of(s, stats, chat, base, config.serving().publicHost(), config.security().apiKeyEnabled());
     }
 }

@@ -74,6 +74,9 @@ public class OpenAiChatCompletionsResource {
                 return sse.send(c);
             }, p::generate);
             if (!"cancelled".equals(r.finishReason())) {
+                OpenAiCompletionsResource.sendUsage(sse, request,
+                        OpenAiCompletionsResource.head(id, created, request.model(), "chat.completion.chunk"),
+                        p.tokens(), r.generatedTokens());
                 sse.sendRaw("[DONE]");
             }
         });

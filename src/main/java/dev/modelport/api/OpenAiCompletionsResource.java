@@ -63,9 +63,19 @@ public class OpenAiCompletionsResource {
                 return sse.send(chunk);
             }, p::generate);
             if (!"cancelled".equals(r.finishReason())) {
+                sendUsage(sse, request, head(id, created, request.model(), "text_completion"), p.tokens(), r.generatedTokens());
                 sse.sendRaw("[DONE]");
             }
         });
+    }
+
+    /** With {@code stream_options.include_usage}: one more chunk, with no choices and the usage. */
+    static void sendUsage(SseStream sse, OpenAiRequest request, ObjectNode chunk, int promptTokens, int completionTokens) {
+        if (request.includeUsage()) {
+            chunk.putArray("choices");
+            usage(chunk, promptTokens, completionTokens);
+            sse.send(chunk);
+        }
     }
 
     static ObjectNode head(String id, long created, String model, String object) {

@@ -12,7 +12,7 @@ import dev.modelport.config.ModelportException;
  * (default 1, sampling; 0 is greedy), {@code top_p}, {@code stop}, {@code seed}, {@code stream}. Only
  * {@code n = 1} is served.
  */
-record OpenAiRequest(String model, boolean stream, JsonNode parameters) {
+record OpenAiRequest(String model, boolean stream, boolean includeUsage, JsonNode parameters) {
     private static final int OPENAI_DEFAULT_MAX_TOKENS = 16;
 
     static OpenAiRequest read(JsonNode body) {
@@ -47,7 +47,16 @@ record OpenAiRequest(String model, boolean stream, JsonNode parameters) {
         copy(body, p, "top_p");
         copy(body, p, "stop");
         copy(body, p, "seed");
-        return new OpenAiRequest(model.asText(), stream != null && stream.asBoolean(false), p);
+        JsonNode options = body.get("stream_options");
+        if (options != null && !options.isNull() && !options.isObject()) {
+            throw invalid("\"stream_options\" must be an object");
+        }
+        JsonNode include = options == null ? null : options.get("include_usage");
+        if (include != null && !include.isNull() && !include.isBoolean()) {
+            throw invalid("\"stream_options.include_usage\" must be true or false");
+        }
+        return new OpenAiRequest(model.asText(), stream != null && stream.asBoolean(false),
+                include != null && include.asBoolean(false), p);
     }
 
     private static void copy(JsonNode body, ObjectNode p, String name) {

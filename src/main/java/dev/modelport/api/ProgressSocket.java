@@ -26,8 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * {@code WS /api/v1/ws/{id}}: the latest event at once, then each new one in order; the server
- * closes normally after the terminal event. An unknown id gets an {@code error} event and a close.
+ * {@code WS /api/v1/ws/{id}}: on connect the deployment's bounded history (every stage change and the latest
+ * download tick of each file, in order; the last of them is the latest event), then each new event in order;
+ * the server closes normally after the terminal event. An unknown id gets an {@code error} event and a close.
  *
  * <p>Connected with {@code ?generate=true}, the socket stays open after {@code completed} and
  * generates text for the frames it is sent ({@link SocketGenerations}); after {@code failed},

@@ -2,6 +2,7 @@ package dev.modelport.api;
 
 import dev.modelport.config.ModelportConfig;
 import dev.modelport.lifecycle.Components;
+import dev.modelport.runtime.Architectures;
 import dev.modelport.runtime.DeviceInfo;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.inject.Inject;
@@ -40,8 +41,13 @@ public class SystemResource {
                          String deploymentPortRange, String defaultDevice, int torchNumThreads) {
     }
 
+    /**
+     * @param supportedModelTypes config.json {@code model_type} values the runtime runs (the families, in short)
+     * @param supportedArchitectures every config.json {@code architectures} class name it runs
+     */
     public record SystemInfo(String version, List<DeviceInfo> devices, Engine engine, Disk disk, Limits limits,
-                             boolean apiKeyRequired, boolean offline) {
+                             boolean apiKeyRequired, boolean offline, List<String> supportedModelTypes,
+                             List<String> supportedArchitectures) {
     }
 
     @GET
@@ -54,7 +60,8 @@ public class SystemResource {
                 l.maxBodyBytes(), s.dedicatedPortsEnabled(), s.deploymentPortRange(), s.defaultDevice(), s.torchNumThreads());
         return new SystemInfo(version, components.runtime().devices(),
                 new Engine(components.runtime().engineName(), components.runtime().engineVersion()), disk(), limits,
-                config.security().apiKeyEnabled(), config.hub().offline());
+                config.security().apiKeyEnabled(), config.hub().offline(), Architectures.modelTypes(),
+                Architectures.supported());
     }
 
     private Disk disk() {

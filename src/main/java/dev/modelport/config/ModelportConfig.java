@@ -52,6 +52,10 @@ public interface ModelportConfig {
         /** DOWNLOAD_PARALLELISM: files fetched at once per deployment. */
         @WithDefault("4")
         int parallelism();
+
+        /** HUB_SEARCH_CACHE_SECONDS: how long an answer of the Hub's model search is reused; 0 = never. */
+        @WithDefault("120")
+        int searchCacheSeconds();
     }
 
     interface Storage {

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -68,6 +69,65 @@ final class HubApi {
                 isGated, List.copyOf(tags), List.copyOf(files));
     }
 
+    /** What the listing is asked to include; with {@code expand} the Hub sends only these (plus the id). */
+    private static final List<String> SEARCH_FIELDS = List.of("downloads", "likes", "pipeline_tag", "library_name", "tags",
+            "gated", "config", "safetensors", "siblings");
+
+    /**
+     * {@code GET /api/models?search=&filter=&sort=&direction=-1&limit=&expand=...}, as huggingface_hub's
+     * {@code list_models} asks it: the listing with the config (architectures), safetensors parameter
+     * counts and file names of each model.
+     */
+    List<HubModelSummary> search(HubSearchQuery q) {
+        StringBuilder url = new StringBuilder(endpoint).append("/api/models?search=").append(encode(q.search()));
+        if (q.task() != null && !q.task().isBlank()) {
+            url.append("&filter=").append(encode(q.task()));
+        }
+        String sort = switch (q.sort() == null ? "downloads" : q.sort()) {
+            case "likes" -> "likes";
+            case "trending" -> "trendingScore";
+            default -> "downloads";
+        };
+        url.append("&sort=").append(sort).append("&direction=-1&limit=").append(q.limit());
+        SEARCH_FIELDS.forEach(f -> url.append("&expand=").append(f));
+        JsonNode list = parse(get(url.toString(), "the model search", null, settings.retries()).body(), "the model search");
+        if (!list.isArray()) {
+            throw new ModelportException(ErrorCode.HUB_UNAVAILABLE, "The Hub's model search answer is not a list.");
+        }
+        List<HubModelSummary> out = new ArrayList<>();
+        for (JsonNode m : list) {
+            String id = m.hasNonNull("id") ? m.get("id").asText() : m.path("modelId").asText("");
+            if (id.isEmpty()) {
+                continue;
+            }
+            List<String> tags = new ArrayList<>();
+            m.path("tags").forEach(t -> tags.add(t.asText()));
+            Map<String, Long> parameters = null;
+            JsonNode st = m.path("safetensors").path("parameters");
+            if (st.isObject()) {
+                parameters = new LinkedHashMap<>();
+                for (var it = st.properties().iterator(); it.hasNext(); ) {
+                    var e = it.next();
+                    parameters.put(e.getKey(), e.getValue().asLong());
+                }
+            }
+            List<RepoFile> files = null;
+            if (m.path("siblings").isArray()) {
+                files = new ArrayList<>();
+                for (JsonNode s : m.path("siblings")) {
+                    files.add(new RepoFile(s.path("rfilename").asText(), s.path("size").asLong(-1), null, null));
+                }
+            }
+            JsonNode gated = m.path("gated");
+            boolean isGated = gated.isBoolean() ? gated.asBoolean() : gated.isTextual() && !gated.asText().equalsIgnoreCase("false");
+            JsonNode config = m.path("config");
+            out.add(new HubModelSummary(id, text(m.path("pipeline_tag")), text(m.path("library_name")),
+                    m.path("downloads").asLong(0), m.path("likes").asLong(0), isGated, List.copyOf(tags),
+                    config.isObject() ? config : null, parameters, files == null ? null : List.copyOf(files), false));
+        }
+        return out;
+    }
+
     /** Fills sizes and ids from {@code /tree/{commit}?recursive=true}, following its pages. */
     private List<RepoFile> completeFromTree(String repoId, String revision, String commit, List<RepoFile> files, int retries) {
         Map<String, RepoFile> byPath = new HashMap<>();
@@ -104,7 +164,10 @@ final class HubApi {
         }
     }
 
-    /** GET with retries on connection errors, 5xx and 429 (honouring Retry-After); other errors mapped at once. */
+    /**
+     * GET with retries on connection errors, 5xx and 429 (honouring Retry-After); other errors mapped at once,
+     * as the errors of repo {@code repoId} at {@code revision}, or as HUB_UNAVAILABLE when {@code revision} is null.
+     */
     private HttpResponse<byte[]> get(String url, String repoId, String revision, int retries) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(requestTimeout).header("Accept", "application/json");
         if (settings.token() != null && !settings.token().isBlank()) {
@@ -136,6 +199,11 @@ final class HubApi {
             if (Backoff.retryable(r.statusCode())) {
                 throw new ModelportException(ErrorCode.HUB_UNAVAILABLE, "The Hub at " + endpoint + " answered HTTP "
                         + r.statusCode() + " for '" + repoId + "' after " + failures + " attempts.");
+            }
+            if (revision == null) {
+                // not about one repo (the model search): no repo error to name
+                throw new ModelportException(ErrorCode.HUB_UNAVAILABLE, "The Hub at " + endpoint + " answered HTTP "
+                        + r.statusCode() + " to " + repoId + (r.statusCode() == 401 && hasToken() ? "; check HF_TOKEN" : ""));
             }
             throw HubErrors.fromResponse(r.statusCode(), r.headers(), endpoint, repoId, revision, null, hasToken());
         }

@@ -160,6 +160,25 @@ final class HubCache {
         }
     }
 
+    /** The model ids that have a folder in the cache ({@code models--org--name}), sorted. */
+    List<String> cachedRepos() {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(root)) {
+            return dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("models--") && n.split("--", -1).length == 3)
+                    .map(n -> {
+                        String[] parts = n.split("--", -1);
+                        return parts[1] + "/" + parts[2];
+                    })
+                    .filter(id -> !id.startsWith("/") && !id.endsWith("/"))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw ioFailure("list the cache", e);
+        }
+    }
+
     /** The files of a cached snapshot, with sizes and etags read from the blobs they link to. */
     List<RepoFile> listSnapshot(String repoId, String commit) {
         Path dir = snapshotDir(repoId, commit);

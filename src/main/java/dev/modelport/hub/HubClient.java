@@ -1,5 +1,7 @@
 package dev.modelport.hub;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
 import java.io.IOException;
@@ -7,7 +9,9 @@ import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -26,6 +30,8 @@ public final class HubClient implements ModelHub {
             System.setProperty("jdk.httpclient.bufsize", String.valueOf(256 * 1024));
         }
     }
+
+    private static final ObjectMapper CACHE_JSON = new ObjectMapper();
 
     private final HubSettings settings;
     private final HubCache cache;
@@ -127,6 +133,37 @@ public final class HubClient implements ModelHub {
             }
         }
         return Files.isDirectory(dir) ? Optional.of(dir) : Optional.empty();
+    }
+
+    @Override
+    public List<HubModelSummary> search(HubSearchQuery query) {
+        if (!settings.offline()) {
+            return api.search(query);
+        }
+        // offline: the models of the local cache whose id contains the words, with their files and config.json
+        String words = query.search() == null ? "" : query.search().trim().toLowerCase(Locale.ROOT);
+        List<HubModelSummary> out = new ArrayList<>();
+        for (String repo : cache.cachedRepos()) {
+            if (out.size() >= query.limit() || !repo.toLowerCase(Locale.ROOT).contains(words)) {
+                continue;
+            }
+            Optional<String> commit = cache.resolveCommit(repo, "main");
+            if (commit.isEmpty()) {
+                continue;
+            }
+            List<RepoFile> files = cache.listSnapshot(repo, commit.get());
+            JsonNode config = null;
+            Path configFile = cache.snapshotDir(repo, commit.get()).resolve("config.json");
+            try {
+                if (Files.isRegularFile(configFile)) {
+                    config = CACHE_JSON.readTree(configFile.toFile());
+                }
+            } catch (IOException e) {
+                config = null; // listed without an architecture; the preflight says what is wrong
+            }
+            out.add(new HubModelSummary(repo, null, null, 0, 0, false, List.of(), config, null, files, true));
+        }
+        return out;
     }
 
     private static boolean isCached(Path file, long size) {

@@ -34,6 +34,12 @@ public interface ModelHub {
      */
     long bytesFetched();
 
+    /**
+     * The Hub's model listing for a search ({@code GET /api/models}); offline, the cached models whose id
+     * contains the search words (their config.json and files read from the cache).
+     */
+    List<HubModelSummary> search(HubSearchQuery query);
+
     /** The snapshot folder of a commit if every one of the paths is present in it. */
     Optional<Path> cachedSnapshot(String repoId, String commit, List<String> paths);
 }

@@ -95,7 +95,10 @@ public final class Deployment {
         return status;
     }
 
-    /** Events from now on, starting with the latest one. */
+    /**
+     * The deployment's event history (stage changes and the latest download tick of each file, in order;
+     * see {@link ProgressStream}), then each new event; completes after the terminal one.
+     */
     public Multi<ProgressEvent> events() {
         return stream.events();
     }
@@ -182,6 +185,11 @@ public final class Deployment {
         error = newError;
         updatedAt = Instant.now();
         stream.emit(ProgressEvent.stage(id, status, progress, message, error));
+    }
+
+    synchronized void recordArchitecture(String commit, String architecture) {
+        this.commit = commit;
+        this.architecture = architecture;
     }
 
     synchronized void recordValidation(String commit, String task, String architecture, List<FileEntry> files) {

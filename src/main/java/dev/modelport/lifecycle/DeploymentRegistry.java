@@ -141,6 +141,10 @@ public class DeploymentRegistry {
     /**
      * Cancels a deployment in progress or undeploys a completed one: its download stops (the partial
      * blob stays for a resume), its memory and port are freed, the cache is kept. Returns its last state.
+     *
+     * <p>A deployment cancelled here stays listed as {@code cancelled}, as a failed one stays listed as
+     * {@code failed}, so both say how they ended; deleting an ended (failed, cancelled) one removes it, and
+     * an undeployed (stopped) one is removed at once.
      */
     public DeploymentSnapshot remove(String id) {
         Entry e = deployments.get(id);
@@ -150,8 +154,12 @@ public class DeploymentRegistry {
         if (e.deployment().declared()) {
             throw declaredConflict(id, "cannot be deleted through the API");
         }
-        e.deployment().end();
+        boolean wasRunning = !e.deployment().status().isTerminal() && !e.deployment().status().isServing();
+        DeploymentStatus ended = e.deployment().end();
         e.loaded().release(server, id);
+        if (wasRunning && ended == DeploymentStatus.CANCELLED) {
+            return e.deployment().snapshot();
+        }
         deployments.remove(id, e);
         store.ifPresent(s -> s.delete(id));
         return e.deployment().snapshot();

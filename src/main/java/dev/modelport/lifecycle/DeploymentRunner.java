@@ -112,7 +112,10 @@ final class DeploymentRunner implements Runnable {
         ModelChecks.requireRunnableFiles(selection);
         ModelChecks.requireDownloadWithinLimit(selection.totalBytes(), config.limits().maxModelSizeGb());
         deployment.cancellation().throwIfCancelled();
-        ModelSpec spec = components.runtime().inspect(components.hub().fetchFile(info, "config.json"));
+        Path configJson = components.hub().fetchFile(info, "config.json");
+        // recorded before it is judged, so a refused model still says which architecture it is
+        deployment.recordArchitecture(info.commit(), ModelChecks.architectureName(configJson));
+        ModelSpec spec = components.runtime().inspect(configJson);
         Task task = components.pipelines().resolveTask(spec, info.pipelineTag(), req.task());
         ModelChecks.requireMemoryWithinLimit(ModelChecks.estimateMemoryBytes(selection, spec.config(), req.dtype(), req.device()),
                 config.limits().maxMemoryPerModelGb());

@@ -85,6 +85,32 @@ public final class ModelChecks {
         return all;
     }
 
+    /**
+     * The architecture config.json names ({@code architectures[0]}), read without judging it, so that a refusal
+     * can still say which architecture it was; null when the file names none or is not JSON.
+     */
+    public static String architectureName(java.nio.file.Path configJson) {
+        try {
+            JsonNode config = new com.fasterxml.jackson.databind.ObjectMapper().readTree(configJson.toFile());
+            JsonNode first = config == null ? null : config.path("architectures").path(0);
+            return first != null && first.isTextual() ? first.asText() : null;
+        } catch (java.io.IOException | RuntimeException e) {
+            return null; // the runtime's inspection says what is wrong with the file
+        }
+    }
+
+    /**
+     * A refusal as the wizard shows it: the runtime's messages end with the list of every supported
+     * architecture class ("; supported: A, B, ..."), which {@code GET /api/v1/system} gives once instead.
+     */
+    public static String shortReason(String message) {
+        if (message == null) {
+            return null;
+        }
+        int cut = message.indexOf("; supported: ");
+        return cut < 0 ? message : message.substring(0, cut);
+    }
+
     private static String trim(double v) {
         return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }

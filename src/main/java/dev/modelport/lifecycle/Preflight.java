@@ -10,6 +10,7 @@ import dev.modelport.runtime.ModelSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -23,7 +24,9 @@ import java.util.Locale;
  */
 @ApplicationScoped
 public class Preflight {
-    private static final List<String> TOKENIZER_FILES = List.of("tokenizer.json");
+    static final String TOKENIZER_FILE = "tokenizer.json";
+    static final String NO_TOKENIZER =
+            "No tokenizer.json in the repo: Modelport needs the fast-tokenizer file to tokenize text.";
 
     @Inject
     Components components;
@@ -39,9 +42,9 @@ public class Preflight {
         files.sort(Comparator.comparing(PreflightReport.FileVerdict::path));
 
         List<String> warnings = new ArrayList<>();
-        boolean hasTokenizer = TOKENIZER_FILES.stream().anyMatch(selection::has);
+        boolean hasTokenizer = selection.has(TOKENIZER_FILE);
         if (!hasTokenizer) {
-            warnings.add("No tokenizer.json in the repo: Modelport needs the fast-tokenizer file to tokenize text.");
+            warnings.add(NO_TOKENIZER);
         }
         if (info.gated()) {
             warnings.add("This model is gated: accept its terms on the Hub and set HF_TOKEN.");
@@ -56,7 +59,10 @@ public class Preflight {
         Map<String, Map<String, Long>> memoryByDtype = ModelChecks.memoryByDtype(selection, null);
         try {
             ModelChecks.requireRunnableFiles(selection);
-            ModelSpec spec = components.runtime().inspect(components.hub().fetchFile(info, "config.json"));
+            Path configJson = components.hub().fetchFile(info, "config.json");
+            // named even when the runtime refuses it, so the wizard can say which architecture it is
+            architecture = ModelChecks.architectureName(configJson);
+            ModelSpec spec = components.runtime().inspect(configJson);
             memory = ModelChecks.estimateMemoryBytes(selection, spec.config(), null, null);
             memoryByDtype = ModelChecks.memoryByDtype(selection, spec.config());
             architecture = spec.architecture();
@@ -72,7 +78,7 @@ public class Preflight {
             if (isHubFailure(e.code())) {
                 throw e;
             }
-            reason = e.getMessage();
+            reason = ModelChecks.shortReason(e.getMessage());
             reasonCode = e.code();
         }
         return new PreflightReport(modelId, revision, info.commit(), architecture, modelType, task, info.pipelineTag(),

@@ -1,32 +1,76 @@
 package dev.modelport.lifecycle;
 
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
+import io.smallrye.mutiny.subscription.MultiEmitter;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
 
 /**
- * A deployment's events as a hot {@link Multi} that replays the latest event to each new subscriber
- * and completes after the terminal one.
+ * A deployment's events as a hot {@link Multi}: each new subscriber first gets the deployment's history, then
+ * each new event, and completes after the terminal one.
+ *
+ * <p>The history is bounded: every stage change, plus only the latest download tick of each file (a newer tick
+ * of a file replaces the older one, and goes to the end), at most {@link #MAX_HISTORY} events (the oldest ticks
+ * go first when it overflows; stage changes are never dropped). It stays in the order the events happened, so
+ * progress never goes backwards across it, and its last event is always the latest one.
  */
 final class ProgressStream {
-    private final BroadcastProcessor<ProgressEvent> processor = BroadcastProcessor.create();
-    private final Multi<ProgressEvent> replaying = Multi.createBy().replaying().upTo(1).ofMulti(processor);
-    private volatile ProgressEvent latest;
-    private boolean completed;
+    /** Stage changes are at most 8; the rest is room for files' ticks (sharded checkpoints have many files). */
+    static final int MAX_HISTORY = 256;
 
-    ProgressStream() {
-        // The replay operator subscribes upstream lazily; subscribe once now so no early event is missed.
-        replaying.subscribe().with(e -> { }, f -> { });
-    }
+    private final List<ProgressEvent> history = new ArrayList<>();
+    private final Set<MultiEmitter<? super ProgressEvent>> subscribers = new CopyOnWriteArraySet<>();
+    private final Multi<ProgressEvent> events = Multi.createFrom().<ProgressEvent>emitter(this::subscribe);
+    private ProgressEvent latest;
+    private boolean completed;
 
     synchronized void emit(ProgressEvent event) {
         if (completed) {
             return;
         }
         latest = event;
-        processor.onNext(event);
+        remember(event);
+        for (MultiEmitter<? super ProgressEvent> s : subscribers) {
+            s.emit(event);
+        }
         if (event.endsStream()) {
             completed = true;
-            processor.onComplete();
+            subscribers.forEach(MultiEmitter::complete);
+            subscribers.clear();
+        }
+    }
+
+    private void remember(ProgressEvent event) {
+        if (isTick(event)) {
+            history.removeIf(e -> isTick(e) && Objects.equals(e.file(), event.file()));
+        }
+        history.add(event);
+        for (int i = 0; history.size() > MAX_HISTORY && i < history.size(); ) {
+            if (isTick(history.get(i))) {
+                history.remove(i);
+            } else {
+                i++;
+            }
+        }
+    }
+
+    /** A download tick (it names a file and bytes); stage changes carry neither. */
+    private static boolean isTick(ProgressEvent e) {
+        return e.file() != null && e.bytesDone() != null;
+    }
+
+    private synchronized void subscribe(MultiEmitter<? super ProgressEvent> emitter) {
+        // under the lock: no event can slip between the history and the live ones, nor come twice
+        emitter.onTermination(() -> subscribers.remove(emitter));
+        history.forEach(emitter::emit);
+        if (completed) {
+            emitter.complete();
+        } else if (!emitter.isCancelled()) {
+            subscribers.add(emitter);
         }
     }
 
@@ -34,7 +78,12 @@ final class ProgressStream {
         return latest;
     }
 
+    /** The bounded history, oldest first (what a new subscriber gets before the live events). */
+    synchronized List<ProgressEvent> history() {
+        return List.copyOf(history);
+    }
+
     Multi<ProgressEvent> events() {
-        return replaying;
+        return events;
     }
 }

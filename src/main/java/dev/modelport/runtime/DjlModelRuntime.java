@@ -59,17 +59,8 @@ public final class DjlModelRuntime implements ModelRuntime {
                     "config.json names no architecture; supported: " + String.join(", ", Architectures.supported()));
         }
         String name = architectures.get(0).asText();
-        if (config.has("auto_map")) {
-            throw new ModelportException(ErrorCode.UNSUPPORTED_ARCHITECTURE, "architecture " + name
-                    + " needs the repo's own Python code (auto_map / trust_remote_code), which is never run here; supported: "
-                    + String.join(", ", Architectures.supported()));
-        }
-        Architecture architecture = Architectures.require(name);
         String modelType = config.path("model_type").asText("");
-        if (!modelType.isEmpty() && !architecture.modelTypes().contains(modelType)) {
-            throw new ModelportException(ErrorCode.UNSUPPORTED_ARCHITECTURE, "architecture " + name
-                    + " with model_type '" + modelType + "' is not supported; expected model_type " + architecture.modelTypes());
-        }
+        Architecture architecture = Architectures.check(name, modelType, config.has("auto_map"));
         ProgramConfig program = architecture.family().configure(architecture, config);
         return new ModelSpec(name, modelType.isEmpty() ? architecture.modelTypes().iterator().next() : modelType,
                 architecture.head(), config, program);

@@ -86,6 +86,7 @@ class ApiErrorsTest {
         assertTrue(gated.contains("HF_TOKEN"), gated);
         JsonPath t5 = failsWith(TestHub.T5, "t5", "UNSUPPORTED_ARCHITECTURE");
         assertTrue(t5.getString("error.message").contains("T5ForConditionalGeneration"), t5.prettify());
+        assertEquals("T5ForConditionalGeneration", t5.getString("architecture"), "a refused model still names its architecture");
         assertEquals(10.0, t5.getDouble("progress"), "refused at validating, before any download");
         assertTrue(failsWith(TestHub.PICKLE_ONLY, "pickle", "UNSUPPORTED_MODEL_FILES").getString("error.message")
                 .contains("safetensors"));
@@ -146,7 +147,9 @@ class ApiErrorsTest {
         assertTrue(memory.getLong("memory_by_dtype.cpu.int8") < f32 / 2);
         assertNull(memory.get("memory_by_dtype.gpu.int8"));
         given().get("/api/v1/models/" + TestHub.T5).then().statusCode(200).body("supported", equalTo(false))
-                .body("reason", containsString("T5ForConditionalGeneration")).body("reason_code", equalTo("UNSUPPORTED_ARCHITECTURE"));
+                .body("reason", containsString("T5ForConditionalGeneration")).body("reason_code", equalTo("UNSUPPORTED_ARCHITECTURE"))
+                .body("architecture", equalTo("T5ForConditionalGeneration"))
+                .body("reason", not(containsString("BertForMaskedLM")));
         given().get("/api/v1/models/test-org/does-not-exist").then().statusCode(404).body("error.code", equalTo("MODEL_NOT_FOUND"));
         given().get("/api/v1/models/" + TestHub.GATED).then().statusCode(403).body("error.code", equalTo("GATED_MODEL"));
         given().get("/api/v1/models/test-org/..").then().statusCode(org.hamcrest.Matchers.anyOf(equalTo(400), equalTo(404)));

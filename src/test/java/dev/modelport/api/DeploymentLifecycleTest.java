@@ -117,7 +117,19 @@ class DeploymentLifecycleTest {
 
         ProgressClient late = ProgressClient.connect(base.toString().replaceFirst("^http", "ws") + "api/v1/ws/ws-sentiment");
         assertEquals(1000, late.awaitClose(10));
-        assertEquals("completed", late.events.getFirst().get("status").asText(), "a late subscriber gets the latest event");
+        List<String> replayed = late.events.stream().map(e -> e.get("status").asText()).toList();
+        assertEquals(ORDER, replayed.stream().distinct().toList(),
+                "a late subscriber gets the history: every stage, in order, ending with the latest event");
+        assertEquals(statuses.stream().filter(s -> !s.equals("downloading")).toList(),
+                replayed.stream().filter(s -> !s.equals("downloading")).toList(), "the same stage changes as seen live");
+        List<JsonNode> replayedTicks = late.events.stream().filter(e -> e.hasNonNull("bytes_done")).toList();
+        assertEquals(replayedTicks.stream().map(e -> e.get("file").asText()).distinct().count(), replayedTicks.size(),
+                "one tick per file: the latest");
+        assertEquals(fileBytes, replayedTicks.getLast().get("bytes_done").asLong(), "the last tick is the latest one");
+        for (int i = 1; i < late.events.size(); i++) {
+            assertTrue(late.events.get(i).get("progress").asDouble() >= late.events.get(i - 1).get("progress").asDouble(),
+                    "the history never goes backwards");
+        }
 
         given().delete("/api/v1/deployments/ws-sentiment").then().statusCode(200).body("status", equalTo("stopped"));
         given().get("/api/v1/deployments/ws-sentiment").then().statusCode(404)
@@ -160,6 +172,10 @@ class DeploymentLifecycleTest {
         given().delete("/api/v1/deployments/to-cancel").then().statusCode(200).body("status", equalTo("cancelled"));
         assertEquals(1000, ws.awaitClose(10));
         assertEquals("cancelled", ws.events.getLast().get("status").asText());
+        // listed as cancelled (as a failed one stays listed as failed) until it is deleted
+        given().get("/api/v1/deployments/to-cancel").then().statusCode(200).body("status", equalTo("cancelled"));
+        given().get("/api/v1/deployments").then().body("deployments.deployment_id", hasItem("to-cancel"));
+        given().delete("/api/v1/deployments/to-cancel").then().statusCode(200).body("status", equalTo("cancelled"));
         given().get("/api/v1/deployments/to-cancel").then().statusCode(404);
         Path blobs = Path.of(cache).resolve("models--test-org--tiny-distilbert-cancel").resolve("blobs");
         try (Stream<Path> files = Files.list(blobs)) {

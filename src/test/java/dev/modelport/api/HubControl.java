@@ -57,6 +57,11 @@ final class HubControl {
         return get("/_stats").path("faults_armed").asBoolean();
     }
 
+    /** Requests the hub has had for this URL path (query left out). */
+    long requests(String urlPath) {
+        return get("/_stats").path("requests").path(urlPath).asLong(0);
+    }
+
     long bytesServed(String repo, String path) {
         return get("/_stats").path("bytes").path(repo + "/" + path).asLong(0);
     }

@@ -24,6 +24,8 @@ public class TestHub implements QuarkusTestResourceLifecycleManager {
     public static final String GATED = "test-org/gated-bert";
     public static final String NO_CONFIG = "test-org/no-config";
     public static final String TO_CANCEL = "test-org/tiny-distilbert-cancel";
+    /** Its safetensors header claims 20 G bfloat16 parameters (the file holds none): too big for the limits. */
+    public static final String HUGE = "test-org/huge-llama";
 
     private FakeHub hub;
 
@@ -50,6 +52,18 @@ public class TestHub implements QuarkusTestResourceLifecycleManager {
             Files.writeString(pickle.resolve("config.json"), """
                     {"architectures": ["BertForSequenceClassification"], "model_type": "bert"}""");
             write(pickle.resolve("pytorch_model.bin"), 10_000);
+            Path huge = Files.createDirectories(root.resolve(HUGE));
+            Files.writeString(huge.resolve("config.json"), """
+                    {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "torch_dtype": "bfloat16"}""");
+            Files.writeString(huge.resolve("tokenizer.json"), "{}");
+            Files.writeString(huge.resolve(".hubmeta.json"), """
+                    {"pipeline_tag": "text-generation", "downloads": 5, "likes": 2}""");
+            byte[] header = """
+                    {"model.embed_tokens.weight":{"dtype":"BF16","shape":[200000,100000],"data_offsets":[0,40000000000]}}"""
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            java.nio.ByteBuffer st = java.nio.ByteBuffer.allocate(8 + header.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            st.putLong(header.length).put(header);
+            Files.write(huge.resolve("model.safetensors"), st.array());
             Path noConfig = Files.createDirectories(root.resolve(NO_CONFIG));
             write(noConfig.resolve("model.safetensors"), 1000);
             // small LFS threshold so the tiny weights travel like real LFS files (redirect, sha256)

@@ -150,6 +150,18 @@ class GenerationApiTest {
         }
         assertEquals(content, joined.toString(), "the same seed streams the same answer");
 
+        // stream_options.include_usage: one more chunk, no choices, the same usage as the plain answer
+        List<String> counted = dataLines(post("/v1/chat/completions",
+                body.formatted(", \"stream\": true, \"stream_options\": {\"include_usage\": true}")));
+        assertEquals("[DONE]", counted.getLast());
+        JsonNode usage = JSON.readTree(counted.get(counted.size() - 2));
+        assertEquals(0, usage.get("choices").size(), usage.toString());
+        assertEquals(c.getInt("usage.prompt_tokens"), usage.get("usage").get("prompt_tokens").asInt());
+        assertEquals(c.getInt("usage.completion_tokens"), usage.get("usage").get("completion_tokens").asInt());
+        assertEquals(chunks.size() + 1, counted.size(), "only the usage chunk is added");
+        post("/v1/chat/completions", body.formatted(", \"stream\": true, \"stream_options\": {\"include_usage\": 1}"))
+                .then().statusCode(400);
+
         post("/v1/chat/completions", "{\"model\": \"gen-gpt2\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}")
                 .then().statusCode(422).body("error.code", org.hamcrest.Matchers.equalTo("unsupported_task"))
                 .body("error.type", org.hamcrest.Matchers.equalTo("invalid_request_error")); // OpenAI's error shape on /v1

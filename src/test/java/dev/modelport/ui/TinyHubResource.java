@@ -1,7 +1,9 @@
 package dev.modelport.ui;
 
 import dev.modelport.runtime.Head;
+import dev.modelport.testing.decoders.TinyDecoders;
 import dev.modelport.testing.hub.FakeHub;
+import dev.modelport.testing.minilm.MiniLmRepo;
 import dev.modelport.testing.models.TinyCheckpoints;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
@@ -9,11 +11,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
- * A fake Hub serving a tiny DistilBERT sentiment model, {@value #MODEL_ID}, and one tiny model per other encoder
- * head, with the service's cache and
- * deployment folders in a fresh temporary directory.
+ * A fake Hub for the browser tests: a tiny DistilBERT sentiment model, {@value #MODEL_ID}, one tiny model per other
+ * encoder head, the real sentence-transformers/all-MiniLM-L6-v2 (its weights lifted from the ONNX export a Maven
+ * jar ships, see {@link MiniLmRepo}), a tiny Qwen2 chat model, and an architecture the runtime does not run; the
+ * service's cache and deployment folders in a fresh temporary directory. The hub also serves the model listing the
+ * wizard's search asks for.
  */
 public class TinyHubResource implements QuarkusTestResourceLifecycleManager {
 
@@ -24,8 +29,18 @@ public class TinyHubResource implements QuarkusTestResourceLifecycleManager {
     public static final String MLM_ID = "tiny-org/tiny-mlm";
     public static final String QA_ID = "tiny-org/tiny-qa";
     public static final String ENCODER_ID = "tiny-org/tiny-encoder";
+    /** The real MiniLM embedding model, found by searching "minilm". */
+    public static final String MINILM_ID = MiniLmRepo.MODEL_ID;
+    /** A tiny Qwen2 causal LM whose tokenizer has a chat template. */
+    public static final String CHAT_ID = "tiny-org/tiny-qwen2-chat";
+    /** Deployed only to be cancelled mid-download (never fully in the cache, so its download is always slow). */
+    public static final String SLOW_ID = "tiny-org/tiny-slow";
+    /** T5, which the runtime does not run. */
+    public static final String T5_ID = "tiny-org/tiny-t5";
+    /** Dedicated ports of the browser tests, away from the service's default range and the API tests' one. */
+    public static final String PORT_RANGE = "18950-18960";
     /** Slow enough that the download stage lasts a moment a person can see on the screenshots. */
-    private static final long HUB_BYTES_PER_SECOND = 256 * 1024;
+    static final long HUB_BYTES_PER_SECOND = 256 * 1024;
 
     private FakeHub hub;
 
@@ -39,8 +54,25 @@ public class TinyHubResource implements QuarkusTestResourceLifecycleManager {
             TinyCheckpoints.bert(repos.resolve(MLM_ID), Head.MASKED_LM);
             TinyCheckpoints.distilbert(repos.resolve(QA_ID), Head.QUESTION_ANSWERING);
             TinyCheckpoints.bert(repos.resolve(ENCODER_ID), Head.BASE);
-            // an export the file selection must skip, so the dependencies step shows a skipped file
+            TinyCheckpoints.bert(repos.resolve(SLOW_ID), Head.TOKEN_CLASSIFICATION);
+            // an export the file selection must skip, so the files step shows a skipped file
             FakeHub.writeFile(repos, MODEL_ID, SKIPPED_FILE, new byte[4096]);
+            linkTree(MiniLmRepo.folder(), repos.resolve(MINILM_ID));
+            // a new file, not the hard-linked one (that would rewrite the cached repo under target/)
+            Files.delete(repos.resolve(MINILM_ID).resolve(".hubmeta.json"));
+            Files.writeString(repos.resolve(MINILM_ID).resolve(".hubmeta.json"), """
+                    {"pipeline_tag": "sentence-similarity", "library_name": "sentence-transformers", "downloads": 90000000,
+                     "likes": 3000}""");
+            TinyDecoders.llama(repos.resolve(CHAT_ID), TinyDecoders.Family.QWEN2, 2, 32, 4, 1, 40, true, null, 1, 23);
+            Files.writeString(repos.resolve(CHAT_ID).resolve(".hubmeta.json"), """
+                    {"pipeline_tag": "text-generation", "downloads": 1200, "likes": 7}""");
+            Path t5 = Files.createDirectories(repos.resolve(T5_ID));
+            Files.writeString(t5.resolve("config.json"), """
+                    {"architectures": ["T5ForConditionalGeneration"], "model_type": "t5", "d_model": 32}""");
+            Files.write(t5.resolve("model.safetensors"), new byte[2048]);
+            Files.writeString(t5.resolve("tokenizer.json"), "{}");
+            Files.writeString(t5.resolve(".hubmeta.json"), """
+                    {"pipeline_tag": "text2text-generation", "downloads": 4, "likes": 1}""");
             hub = FakeHub.start(repos).throttle(HUB_BYTES_PER_SECOND);
             return Map.of(
                     "modelport.hub.endpoint", hub.url(),
@@ -48,10 +80,25 @@ public class TinyHubResource implements QuarkusTestResourceLifecycleManager {
                     "modelport.storage.hub-cache", dir.resolve("cache").toString(),
                     "modelport.storage.model-storage-path", dir.resolve("deployed").toString(),
                     "modelport.storage.restore-on-startup", "false",
-                    // the test must not depend on ports 8100-8200 being free on the machine
-                    "modelport.serving.dedicated-ports-enabled", "false");
+                    "modelport.serving.dedicated-ports-enabled", "true",
+                    "modelport.serving.deployment-port-range", PORT_RANGE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The repo's files under {@code to}, hard-linked (copied where links are not possible). */
+    private static void linkTree(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                Files.createDirectories(target.getParent());
+                try {
+                    Files.createLink(target, p);
+                } catch (IOException | UnsupportedOperationException e) {
+                    Files.copy(p, target);
+                }
+            }
         }
     }
 

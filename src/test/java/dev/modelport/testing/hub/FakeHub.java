@@ -446,6 +446,9 @@ public final class FakeHub implements AutoCloseable {
         if (path.equals("/_faults") && req.method().equals("POST")) {
             return postFaults(req, out);
         }
+        if (path.equals("/api/models") || path.equals("/api/models/")) {
+            return json(req, out, 200, listing(req.query()), Map.of());
+        }
         if (path.startsWith("/api/models/")) {
             return api(req, out, path.substring("/api/models/".length()));
         }
@@ -590,6 +593,99 @@ public final class FakeHub implements AutoCloseable {
         return out;
     }
 
+    /**
+     * {@code GET /api/models?search=&filter=&sort=&direction=-1&limit=}: the Hub's model listing, with what
+     * huggingface_hub's {@code expand} asks for (downloads, likes, pipeline_tag, library_name, tags, gated,
+     * config, safetensors, siblings). {@code search} matches ids case-insensitively; {@code filter} matches the
+     * pipeline tag, the library or a tag; downloads and likes come from {@code .hubmeta.json}; safetensors
+     * parameter counts are read from the repo's safetensors headers. Gated repos are listed, as on the Hub.
+     */
+    private List<Map<String, Object>> listing(Map<String, String> query) throws IOException {
+        String search = query.getOrDefault("search", "").toLowerCase(Locale.ROOT);
+        String filter = query.get("filter");
+        String sort = query.getOrDefault("sort", "downloads");
+        int limit = Integer.parseInt(query.getOrDefault("limit", "1000"));
+        List<Map<String, Object>> all = new ArrayList<>();
+        for (String repo : repos.repos()) {
+            if (!repo.toLowerCase(Locale.ROOT).contains(search)) {
+                continue;
+            }
+            Map<String, Object> info = modelInfo(repo, false);
+            JsonNode meta = repos.hubMeta(repo) == null ? JSON.createObjectNode() : JSON.readTree(repos.hubMeta(repo));
+            List<String> tags = new ArrayList<>();
+            meta.path("tags").forEach(t -> tags.add(t.asText()));
+            boolean matches = filter == null || filter.isEmpty() || filter.equals(meta.path("pipeline_tag").asText(null))
+                    || filter.equals(meta.path("library_name").asText("transformers")) || tags.contains(filter);
+            if (!matches) {
+                continue;
+            }
+            Map<String, Object> m = entry("_id", info.get("_id"), "id", repo, "modelId", repo,
+                    "likes", info.get("likes"), "downloads", info.get("downloads"),
+                    "trendingScore", meta.path("trendingScore").asLong(0), "private", false,
+                    "gated", info.get("gated"), "pipeline_tag", info.get("pipeline_tag"),
+                    "library_name", info.get("library_name"), "tags", info.get("tags"),
+                    "createdAt", info.get("createdAt"), "config", info.get("config"));
+            Map<String, Long> parameters = safetensorsParameters(repo);
+            if (!parameters.isEmpty()) {
+                m.put("safetensors", entry("parameters", parameters, "total",
+                        parameters.values().stream().mapToLong(Long::longValue).sum()));
+            }
+            List<Map<String, Object>> siblings = new ArrayList<>();
+            for (String p : repos.files(repo)) {
+                siblings.add(entry("rfilename", p));
+            }
+            m.put("siblings", siblings);
+            all.add(m);
+        }
+        String key = sort.equals("likes") ? "likes" : sort.equals("trendingScore") ? "trendingScore" : "downloads";
+        all.sort((a, b) -> {
+            int c = Long.compare(((Number) b.get(key)).longValue(), ((Number) a.get(key)).longValue());
+            return c != 0 ? c : String.valueOf(a.get("id")).compareTo(String.valueOf(b.get("id")));
+        });
+        if ("1".equals(query.get("direction"))) {
+            java.util.Collections.reverse(all);
+        }
+        return all.subList(0, Math.min(limit, all.size()));
+    }
+
+    /** Parameter counts by dtype over the repo's safetensors files, as the Hub's {@code safetensors.parameters}. */
+    private Map<String, Long> safetensorsParameters(String repo) throws IOException {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        for (String p : repos.files(repo)) {
+            if (!p.endsWith(".safetensors")) {
+                continue;
+            }
+            try (FileChannel ch = FileChannel.open(repos.file(repo, p), StandardOpenOption.READ)) {
+                ByteBuffer len = ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                ch.read(len, 0);
+                long n = len.flip().getLong();
+                if (n <= 0 || n > Math.min(100_000_000, ch.size() - 8)) {
+                    continue; // not a safetensors file (random test bytes): the Hub lists no parameters for it
+                }
+                ByteBuffer header = ByteBuffer.allocate((int) n);
+                ch.read(header, 8);
+                JsonNode tensors;
+                try {
+                    tensors = JSON.readTree(new String(header.array(), StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    continue;
+                }
+                for (var it = tensors.properties().iterator(); it.hasNext(); ) {
+                    var t = it.next();
+                    if (t.getKey().equals("__metadata__")) {
+                        continue;
+                    }
+                    long count = 1;
+                    for (JsonNode d : t.getValue().path("shape")) {
+                        count *= d.asLong();
+                    }
+                    counts.merge(t.getValue().path("dtype").asText(), count, Long::sum);
+                }
+            }
+        }
+        return counts;
+    }
+
     private Map<String, Object> modelInfo(String repo, boolean blobs) throws IOException {
         String sha = repos.commit(repo);
         List<Map<String, Object>> siblings = new ArrayList<>();
@@ -612,10 +708,13 @@ public final class FakeHub implements AutoCloseable {
             JsonNode c = JSON.readTree(cfg.toFile());
             config.put("architectures", c.get("architectures"));
             config.put("model_type", c.get("model_type"));
+            if (c.has("auto_map")) {
+                config.put("auto_map", c.get("auto_map"));
+            }
         }
         Map<String, Object> info = entry("_id", sha.substring(0, 24), "id", repo, "modelId", repo, "sha", sha,
                 "private", false, "gated", gated.contains(repo) ? "manual" : false, "disabled", false,
-                "downloads", 1, "likes", 0);
+                "downloads", meta.path("downloads").asLong(1), "likes", meta.path("likes").asLong(0));
         info.put("tags", meta.has("tags") ? meta.get("tags") : List.of());
         info.put("pipeline_tag", meta.has("pipeline_tag") ? meta.get("pipeline_tag") : null);
         info.put("library_name", meta.has("library_name") ? meta.get("library_name") : "transformers");

@@ -64,6 +64,25 @@ final class FakeHubRepos {
         return rev.equals("main") || rev.equals(commit(repo)) || extraRefs.getOrDefault(repo, Set.of()).contains(rev);
     }
 
+    /** Every repo under the root ({@code org/name} folders), sorted. */
+    List<String> repos() {
+        try (Stream<Path> orgs = Files.list(root)) {
+            List<String> out = new java.util.ArrayList<>();
+            for (Path org : orgs.filter(Files::isDirectory).toList()) {
+                try (Stream<Path> names = Files.list(org)) {
+                    names.filter(Files::isDirectory)
+                            .map(n -> org.getFileName() + "/" + n.getFileName())
+                            .filter(this::isRepo)
+                            .forEach(out::add);
+                }
+            }
+            out.sort(null);
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     List<String> files(String repo) {
         Path base = root.resolve(repo);
         try (Stream<Path> walk = Files.walk(base)) {

@@ -1,5 +1,5 @@
 import type { Preflight, SystemInfo } from '../api/types'
-import { formatBytes } from '../lib/format'
+import { formatBytes, plural } from '../lib/format'
 import type { StepProps } from './stepProps'
 
 /** Warnings the server sends plus the ones that follow from its limits. */
@@ -16,7 +16,7 @@ export function dependencyWarnings(p: Preflight, system: SystemInfo | null): str
   return [...new Set(out)]
 }
 
-export function DependenciesStep({ state, system }: StepProps) {
+export function FilesStep({ state, system }: StepProps) {
   const p = state.preflight!
   const fetched = p.files.filter((f) => f.selected)
   const skipped = p.files.filter((f) => !f.selected)
@@ -31,12 +31,12 @@ export function DependenciesStep({ state, system }: StepProps) {
           <span className="stat-value" data-testid="download-total">
             {formatBytes(p.download_bytes)}
           </span>
-          <span className="stat-note">{fetched.length} files</span>
+          <span className="stat-note">{plural(fetched.length, 'file')}</span>
         </div>
         <div className="stat">
           <span className="stat-label">Skipped</span>
           <span className="stat-value">{formatBytes(skippedBytes)}</span>
-          <span className="stat-note">{skipped.length} files</span>
+          <span className="stat-note">{plural(skipped.length, 'file')}</span>
         </div>
         <div className="stat">
           <span className="stat-label">Tokenizer</span>
@@ -62,7 +62,7 @@ export function DependenciesStep({ state, system }: StepProps) {
       )}
 
       <div className="table-wrap">
-        <table className="table" data-testid="file-table">
+        <table className="table table-stack table-files" data-testid="file-table">
           <caption className="visually-hidden">Files of {p.model_id}</caption>
           <thead>
             <tr>
@@ -76,9 +76,9 @@ export function DependenciesStep({ state, system }: StepProps) {
           <tbody>
             {[...fetched, ...skipped].map((f) => (
               <tr key={f.path} className={f.selected ? '' : 'row-muted'} data-testid="file-row" data-selected={f.selected}>
-                <td className="mono">{f.path}</td>
-                <td className="num">{formatBytes(f.size)}</td>
-                <td>
+                <td className="mono file-path">{f.path}</td>
+                <td className="num" data-label="Size">{formatBytes(f.size)}</td>
+                <td data-label="Action">
                   {f.selected ? (
                     <span className="badge badge-success">Fetch</span>
                   ) : (

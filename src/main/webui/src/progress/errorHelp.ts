@@ -21,7 +21,10 @@ const HELP: Record<string, string> = {
   UNSUPPORTED_ARCHITECTURE:
     'Modelport does not run this architecture yet. It runs BERT, DistilBERT, RoBERTa, XLM-RoBERTa, GPT-2, Llama, Mistral and Qwen2 models: pick one of those.',
   UNSUPPORTED_TASK: 'Choose another task in the settings step; the model’s heads do not serve this one.',
-  UNSUPPORTED_MODEL_FILES: 'The repository has no safetensors or TorchScript weights Modelport can read.',
+  UNSUPPORTED_MODEL_FILES:
+    'The repository has no weights Modelport can read (safetensors, pytorch_model.bin or TorchScript), or they are in a form it does not read.',
+  UNSAFE_WEIGHTS:
+    'The pytorch_model.bin asks for more than tensors (code or objects outside torch’s weights-only allow-list), so it was refused without running anything. Use a revision with model.safetensors.',
   INVALID_CHECKPOINT: 'The weights do not match the model’s config.json. Try another revision.',
   LOAD_FAILED: 'Loading failed; logs/deployment.log has the details.',
   DEPLOYMENT_EXISTS: 'Another deployment is using this id. Go back to Settings and choose another id, or undeploy the other one first.',

@@ -33,6 +33,11 @@ public enum ErrorCode {
     /** A config.json setting or checkpoint tensor the architecture's program does not implement. */
     UNSUPPORTED_MODEL_CONFIG(ErrorCategory.UNSUPPORTED),
     INVALID_CHECKPOINT(ErrorCategory.UNSUPPORTED),
+    /**
+     * A PyTorch pickle checkpoint that asks for more than tensors: a global, an opcode or a call outside
+     * the allow-list of {@code torch.load(weights_only=True)}. Nothing in the file was run.
+     */
+    UNSAFE_WEIGHTS(ErrorCategory.UNSUPPORTED),
     MEMORY_LIMIT_EXCEEDED(ErrorCategory.TOO_LARGE),
     LOAD_FAILED(ErrorCategory.INTERNAL),
     // deployments and serving

@@ -8,12 +8,17 @@ import java.util.regex.Pattern;
 
 /**
  * DESIGN.md's file selection: config, tokenizer, generation and sentence-transformers files, and one
- * weights format (model.safetensors, else its sharded index + shards, else a top-level TorchScript .pt).
- * Pickle files are never selected. Every other file is skipped with a reason the wizard shows.
+ * weights format, first found of: model.safetensors; its sharded index + shards; pytorch_model.bin;
+ * its sharded index + shards (PyTorch pickles, read by the runtime's weights-only unpickler, which runs
+ * nothing in them); a top-level TorchScript .pt. Safetensors always win over pickles, and no other
+ * pickle file (training_args.bin, optimizer state, ...) is ever selected. Every other file is skipped
+ * with a reason the wizard shows.
  */
 final class FileSelector {
     static final String SAFETENSORS = "model.safetensors";
     static final String SAFETENSORS_INDEX = "model.safetensors.index.json";
+    static final String PICKLE = "pytorch_model.bin";
+    static final String PICKLE_INDEX = "pytorch_model.bin.index.json";
 
     private static final Set<String> TOP_LEVEL = Set.of(
             "config.json", "generation_config.json",
@@ -24,6 +29,7 @@ final class FileSelector {
     /** Configs of sentence-transformers modules such as 1_Pooling/config.json or 2_Normalize/config.json. */
     private static final Pattern ST_MODULE_CONFIG = Pattern.compile("\\d+_[A-Za-z]+/config\\.json");
     private static final Pattern SHARD = Pattern.compile("model-\\d+-of-\\d+\\.safetensors");
+    private static final Pattern PICKLE_SHARD = Pattern.compile("pytorch_model-\\d+-of-\\d+\\.bin");
     /** Top-level .pt files that are training state, not TorchScript models. */
     private static final Pattern TRAINING_STATE = Pattern.compile("(optimizer|scheduler|rng_state.*|training_args|scaler)\\.pt");
 
@@ -48,18 +54,13 @@ final class FileSelector {
     }
 
     private static List<RepoFile> chooseWeights(List<RepoFile> files) {
-        for (RepoFile f : files) {
-            if (f.path().equals(SAFETENSORS)) {
-                return List.of(f);
-            }
+        List<RepoFile> safetensors = singleOrSharded(files, SAFETENSORS, SAFETENSORS_INDEX, SHARD);
+        if (!safetensors.isEmpty()) {
+            return safetensors;
         }
-        List<RepoFile> shards = files.stream().filter(f -> SHARD.matcher(f.path()).matches()).toList();
-        RepoFile index = files.stream().filter(f -> f.path().equals(SAFETENSORS_INDEX)).findFirst().orElse(null);
-        if (index != null && !shards.isEmpty()) {
-            List<RepoFile> set = new ArrayList<>();
-            set.add(index);
-            set.addAll(shards);
-            return List.copyOf(set);
+        List<RepoFile> pickle = singleOrSharded(files, PICKLE, PICKLE_INDEX, PICKLE_SHARD);
+        if (!pickle.isEmpty()) {
+            return pickle;
         }
         List<RepoFile> torchScript = files.stream()
                 .filter(f -> !f.path().contains("/") && f.path().endsWith(".pt") && !TRAINING_STATE.matcher(f.path()).matches())
@@ -68,6 +69,24 @@ final class FileSelector {
                 .or(() -> torchScript.stream().findFirst())
                 .map(List::of)
                 .orElse(List.of());
+    }
+
+    /** The single file, else the index and its shards, else nothing. */
+    private static List<RepoFile> singleOrSharded(List<RepoFile> files, String single, String indexName, Pattern shard) {
+        for (RepoFile f : files) {
+            if (f.path().equals(single)) {
+                return List.of(f);
+            }
+        }
+        List<RepoFile> shards = files.stream().filter(f -> shard.matcher(f.path()).matches()).toList();
+        RepoFile index = files.stream().filter(f -> f.path().equals(indexName)).findFirst().orElse(null);
+        if (index != null && !shards.isEmpty()) {
+            List<RepoFile> set = new ArrayList<>();
+            set.add(index);
+            set.addAll(shards);
+            return List.copyOf(set);
+        }
+        return List.of();
     }
 
     private static String reason(String path, List<RepoFile> weights) {
@@ -96,14 +115,16 @@ final class FileSelector {
             return "GGUF (llama.cpp) weights" + NOT_USED;
         }
         if (name.startsWith("pytorch_model") && (name.endsWith(".bin") || name.endsWith(".bin.index.json"))) {
-            return haveWeights
-                    ? "PyTorch pickle weights — the safetensors weights are used instead (pickle files are never loaded)"
-                    : "PyTorch pickle weights are never loaded (pickle can run code); this model needs a safetensors "
-                            + "conversion (model.safetensors), e.g. from the Hub's \"convert to safetensors\" pull request";
+            if (!haveWeights) {
+                return "PyTorch pickle weights without their shard index (or shards) — not loadable";
+            }
+            return weights.get(0).path().endsWith(".safetensors") || weights.get(0).path().equals(SAFETENSORS_INDEX)
+                    ? "PyTorch pickle weights — the safetensors weights are used instead"
+                    : "other weights — " + weights.get(0).path() + " is used";
         }
         if (name.endsWith(".bin") || name.endsWith(".pkl") || name.endsWith(".pickle") || name.endsWith(".pth")
                 || name.endsWith(".ckpt")) {
-            return "pickle file — never loaded (pickle can run code)";
+            return "pickle file — not model weights, never loaded (pickle can run code)";
         }
         if (name.endsWith(".safetensors") || name.equals(SAFETENSORS_INDEX)) {
             return haveWeights ? "other weights — " + weights.get(0).path() + " is used" : "weights without their shard index — not loadable";

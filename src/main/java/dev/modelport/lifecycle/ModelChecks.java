@@ -20,11 +20,17 @@ public final class ModelChecks {
     private ModelChecks() {
     }
 
+    /** Weight files: safetensors, PyTorch pickles (pytorch_model.bin and its shards) and TorchScript .pt. */
     public static boolean isWeights(String path) {
-        return path.endsWith(".safetensors") || path.endsWith(".pt");
+        return path.endsWith(".safetensors") || path.endsWith(".pt")
+                || (path.startsWith("pytorch_model") && path.endsWith(".bin"));
     }
 
-    /** A repo must have config.json and one weights format we load without running its code. */
+    /**
+     * A repo must have config.json and one weights format we load without running its code:
+     * safetensors, or PyTorch pickles (read by the weights-only unpickler at loading, which refuses
+     * anything but tensors with UNSAFE_WEIGHTS), or a TorchScript .pt.
+     */
     public static void requireRunnableFiles(FileSelection selection) {
         if (!selection.has("config.json")) {
             throw new ModelportException(ErrorCode.UNSUPPORTED_MODEL_FILES,
@@ -34,7 +40,7 @@ public final class ModelChecks {
             String why = selection.skipped().stream()
                     .filter(s -> s.path().endsWith(".bin") || s.path().endsWith(".h5") || s.path().endsWith(".onnx"))
                     .map(SkippedFile::reason).findFirst()
-                    .orElse("no model.safetensors (or TorchScript .pt) in the repo");
+                    .orElse("no model.safetensors, pytorch_model.bin or TorchScript .pt in the repo");
             throw new ModelportException(ErrorCode.UNSUPPORTED_MODEL_FILES,
                     "No weights Modelport can load safely: " + why);
         }

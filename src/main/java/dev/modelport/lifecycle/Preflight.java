@@ -46,6 +46,11 @@ public class Preflight {
         if (!hasTokenizer) {
             warnings.add(NO_TOKENIZER);
         }
+        selection.selected().stream().map(f -> f.path()).filter(p -> p.startsWith("pytorch_model") && p.endsWith(".bin"))
+                .findFirst().ifPresent(p -> warnings.add("The weights are PyTorch pickles (" + p + ", no safetensors in the"
+                        + " repo). Modelport reads them with a weights-only unpickler (the allow-list of"
+                        + " torch.load(weights_only=True)) after the download: nothing in them runs, and a file that holds"
+                        + " more than tensors fails the deployment at loading with UNSAFE_WEIGHTS."));
         if (info.gated()) {
             warnings.add("This model is gated: accept its terms on the Hub and set HF_TOKEN.");
         }

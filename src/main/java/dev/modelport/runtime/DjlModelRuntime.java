@@ -11,10 +11,12 @@ import dev.modelport.runtime.precision.ComputeDtype;
 import dev.modelport.runtime.precision.CpuBfloat16;
 import dev.modelport.runtime.precision.CpuInt8;
 import dev.modelport.runtime.precision.DtypePolicy;
+import dev.modelport.runtime.pickle.PickleCheckpoint;
 import dev.modelport.runtime.safetensors.SafetensorsCheckpoint;
 import dev.modelport.runtime.script.ScriptArg;
 import dev.modelport.runtime.script.ScriptProgram;
 import dev.modelport.runtime.script.WeightHandOff;
+import dev.modelport.runtime.weights.Checkpoint;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
@@ -25,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** The runtime on DJL's PyTorch engine. The engine starts on first use, not at construction. */
 public final class DjlModelRuntime implements ModelRuntime {
@@ -72,7 +75,11 @@ public final class DjlModelRuntime implements ModelRuntime {
         Device device = DeviceSelection.device(options == null ? null : options.device(), engine.getGpuCount());
         String dtype = options == null ? null : options.dtype();
         if (SafetensorsCheckpoint.isPresent(snapshotDir)) {
-            return loadSafetensors(snapshotDir, spec, device, dtype);
+            return loadCheckpoint(() -> SafetensorsCheckpoint.open(snapshotDir), spec, device, dtype);
+        }
+        if (PickleCheckpoint.isPresent(snapshotDir)) {
+            // no safetensors: pytorch_model.bin through the weights-only unpickler (nothing in it runs)
+            return loadCheckpoint(() -> PickleCheckpoint.open(snapshotDir), spec, device, dtype);
         }
         Optional<Path> torchScript = TorchScriptModel.find(snapshotDir);
         if (torchScript.isPresent()) {
@@ -83,16 +90,17 @@ public final class DjlModelRuntime implements ModelRuntime {
             return TorchScriptModel.load(torchScript.get(), spec, device);
         }
         throw new ModelportException(ErrorCode.UNSUPPORTED_MODEL_FILES,
-                "the model has no model.safetensors, sharded safetensors index, or TorchScript *.pt file");
+                "the model has no model.safetensors, sharded safetensors index, pytorch_model.bin (or its sharded index),"
+                        + " or TorchScript *.pt file");
     }
 
     /**
      * Checks every tensor against the architecture's plan before anything runs, then compiles the
      * program, hands it the memory-mapped weights once and builds the model inside it.
      */
-    private LoadedModel loadSafetensors(Path dir, ModelSpec spec, Device device, String requestedDtype) {
+    private LoadedModel loadCheckpoint(Supplier<Checkpoint> opener, ModelSpec spec, Device device, String requestedDtype) {
         Architecture architecture = Architectures.require(spec.architecture());
-        try (SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.open(dir)) {
+        try (Checkpoint checkpoint = opener.get()) {
             TensorPlan plan = architecture.family().plan(architecture, spec.program(), checkpoint.names());
             List<WeightHandOff.Weight> weights = plan.resolve(checkpoint);
             DtypePolicy.Choice dtype = DtypePolicy.choose(requestedDtype, storedDtype(weights), device.isGpu(),

@@ -2,10 +2,10 @@ package dev.modelport.runtime;
 
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
-import dev.modelport.runtime.safetensors.SafetensorsCheckpoint;
 import dev.modelport.runtime.safetensors.SafetensorsDtype;
 import dev.modelport.runtime.safetensors.TensorInfo;
 import dev.modelport.runtime.script.WeightHandOff.Weight;
+import dev.modelport.runtime.weights.Checkpoint;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -59,7 +59,7 @@ public final class TensorPlan {
     }
 
     /** Matches the checkpoint against the plan; the weights to hand over, in plan order. */
-    public List<Weight> resolve(SafetensorsCheckpoint checkpoint) {
+    public List<Weight> resolve(Checkpoint checkpoint) {
         List<Weight> weights = new ArrayList<>(expected.size());
         Set<String> used = new HashSet<>();
         for (Expected e : expected) {

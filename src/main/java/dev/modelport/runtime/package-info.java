@@ -1,6 +1,7 @@
 /**
- * Model execution on DJL's PyTorch engine: engine start-up and devices, the memory-mapped
- * safetensors reader, and the architectures (one sub-package per family) built from NDArray
+ * Model execution on DJL's PyTorch engine: engine start-up and devices, the weights formats
+ * ({@code weights/}: the memory-mapped safetensors reader in {@code safetensors/}, PyTorch pickles
+ * through a weights-only unpickler that runs nothing in {@code pickle/}), and the architectures (one sub-package per family) built from NDArray
  * operations. Knows nothing of HTTP or tasks' wire shapes; {@link dev.modelport.runtime.ModelRuntime}
  * is its entry point and {@link dev.modelport.runtime.DjlModelRuntime} its implementation.
  *

@@ -88,8 +88,8 @@ class ApiErrorsTest {
         assertTrue(t5.getString("error.message").contains("T5ForConditionalGeneration"), t5.prettify());
         assertEquals("T5ForConditionalGeneration", t5.getString("architecture"), "a refused model still names its architecture");
         assertEquals(10.0, t5.getDouble("progress"), "refused at validating, before any download");
-        assertTrue(failsWith(TestHub.PICKLE_ONLY, "pickle", "UNSUPPORTED_MODEL_FILES").getString("error.message")
-                .contains("safetensors"));
+        String unsafe = failsWith(TestHub.PICKLE_HOSTILE, "pickle", "UNSAFE_WEIGHTS").getString("error.message");
+        assertTrue(unsafe.contains("posix.system") && unsafe.contains("nothing in it was run"), unsafe);
         failsWith(TestHub.NO_CONFIG, "no-config", "UNSUPPORTED_MODEL_FILES");
         deploy(Map.of("model_id", TestHub.SENTIMENT, "deployment_id", "bad-rev", "revision", "v9.9"));
         assertEquals("REVISION_NOT_FOUND", awaitEnded("bad-rev", Duration.ofSeconds(60)).getString("error.code"));

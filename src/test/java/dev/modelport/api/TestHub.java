@@ -1,6 +1,7 @@
 package dev.modelport.api;
 
 import dev.modelport.runtime.Head;
+import dev.modelport.runtime.pickle.PickleResources;
 import dev.modelport.testing.hub.FakeHub;
 import dev.modelport.testing.models.TinyCheckpoints;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -9,8 +10,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Stream;
 
 /**
  * Starts a {@link FakeHub} on loopback serving small repos in genuine layouts, and points the service
@@ -20,7 +23,12 @@ public class TestHub implements QuarkusTestResourceLifecycleManager {
     public static final String SENTIMENT = "test-org/tiny-bert-sentiment";
     public static final String NER = "test-org/tiny-bert-ner";
     public static final String T5 = "test-org/tiny-t5";
+    /** transformers' own pytorch_model.bin of the bert-seqcls golden, and no safetensors. */
     public static final String PICKLE_ONLY = "test-org/pickle-only";
+    /** The llama-sharded golden as pytorch_model-0000N-of-00004.bin shards and their index. */
+    public static final String PICKLE_SHARDED = "test-org/pickle-sharded";
+    /** A real config and tokenizer with a pytorch_model.bin whose pickle calls os.system. */
+    public static final String PICKLE_HOSTILE = "test-org/pickle-hostile";
     public static final String GATED = "test-org/gated-bert";
     public static final String NO_CONFIG = "test-org/no-config";
     public static final String TO_CANCEL = "test-org/tiny-distilbert-cancel";
@@ -48,10 +56,14 @@ public class TestHub implements QuarkusTestResourceLifecycleManager {
                     {"architectures": ["T5ForConditionalGeneration"], "model_type": "t5", "d_model": 32, "num_layers": 2,
                      "num_heads": 4, "vocab_size": 100}""");
             write(t5.resolve("model.safetensors"), 4096);
-            Path pickle = Files.createDirectories(root.resolve(PICKLE_ONLY));
-            Files.writeString(pickle.resolve("config.json"), """
-                    {"architectures": ["BertForSequenceClassification"], "model_type": "bert"}""");
-            write(pickle.resolve("pytorch_model.bin"), 10_000);
+            Path goldens = PickleResources.root().resolveSibling("goldens");
+            pickleRepo(root.resolve(PICKLE_ONLY), PickleResources.checkpoints().resolve("bert-seqcls"), goldens.resolve("bert-seqcls"));
+            write(root.resolve(PICKLE_ONLY).resolve("training_args.bin"), 1_000); // a pickle that is never fetched
+            pickleRepo(root.resolve(PICKLE_SHARDED), PickleResources.checkpoints().resolve("llama-sharded"),
+                    goldens.resolve("llama-sharded"));
+            pickleRepo(root.resolve(PICKLE_HOSTILE), PickleResources.checkpoints().resolve("bert-seqcls"), goldens.resolve("bert-seqcls"));
+            Files.copy(PickleResources.hostile().resolve("reduce-os-system.bin"),
+                    root.resolve(PICKLE_HOSTILE).resolve("pytorch_model.bin"), StandardCopyOption.REPLACE_EXISTING);
             Path huge = Files.createDirectories(root.resolve(HUGE));
             Files.writeString(huge.resolve("config.json"), """
                     {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "torch_dtype": "bfloat16"}""");
@@ -80,6 +92,22 @@ public class TestHub implements QuarkusTestResourceLifecycleManager {
                     "modelport.serving.deployment-port-range", "18100-18110");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The pickle weights and config of {@code weights}, the tokenizer files of the golden case {@code tokenizer}. */
+    private static void pickleRepo(Path repo, Path weights, Path tokenizer) throws IOException {
+        Files.createDirectories(repo);
+        try (Stream<Path> files = Files.list(weights)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("pytorch_model")).toList()) {
+                Files.copy(f, repo.resolve(f.getFileName()));
+            }
+        }
+        Files.copy(weights.resolve("config.json"), repo.resolve("config.json"));
+        for (String name : new String[] {"tokenizer.json", "tokenizer_config.json", "generation_config.json"}) {
+            if (Files.isRegularFile(tokenizer.resolve(name))) {
+                Files.copy(tokenizer.resolve(name), repo.resolve(name));
+            }
         }
     }
 

@@ -50,11 +50,41 @@ class FileSelectorTest {
     }
 
     @Test
-    void pickleOnlyRepoGetsNoWeightsAndAConversionHint() {
-        FileSelection s = selector.select(files("config.json", "pytorch_model.bin", "vocab.txt", "training_args.bin"));
-        assertEquals(List.of("config.json", "vocab.txt"), selected(s));
-        assertTrue(reasons(s).get("pytorch_model.bin").contains("safetensors conversion"));
+    void pickleOnlyRepoTakesPytorchModelBinAndNoOtherPickle() {
+        FileSelection s = selector.select(files("config.json", "pytorch_model.bin", "vocab.txt", "training_args.bin",
+                "optimizer.pt", "tf_model.h5"));
+        assertEquals(List.of("config.json", "pytorch_model.bin", "vocab.txt"), selected(s));
         assertTrue(reasons(s).get("training_args.bin").contains("never loaded"));
+        assertEquals("other weights — pytorch_model.bin is used", reasons(s).get("optimizer.pt"));
+    }
+
+    @Test
+    void shardedPickleRepoTakesIndexAndAllShards() {
+        FileSelection s = selector.select(files("config.json", "pytorch_model.bin.index.json",
+                "pytorch_model-00001-of-00002.bin", "pytorch_model-00002-of-00002.bin", "tokenizer.json"));
+        assertEquals(List.of("config.json", "pytorch_model-00001-of-00002.bin", "pytorch_model-00002-of-00002.bin",
+                "pytorch_model.bin.index.json", "tokenizer.json"), selected(s));
+    }
+
+    @Test
+    void singlePickleWinsOverItsShardsAndShardsWithoutIndexAreNotLoadable() {
+        FileSelection both = selector.select(files("config.json", "pytorch_model.bin", "pytorch_model.bin.index.json",
+                "pytorch_model-00001-of-00002.bin", "pytorch_model-00002-of-00002.bin"));
+        assertEquals(List.of("config.json", "pytorch_model.bin"), selected(both));
+        assertEquals("other weights — pytorch_model.bin is used", reasons(both).get("pytorch_model-00001-of-00002.bin"));
+        FileSelection noIndex = selector.select(files("config.json", "pytorch_model-00001-of-00002.bin"));
+        assertEquals(List.of("config.json"), selected(noIndex));
+        assertTrue(reasons(noIndex).get("pytorch_model-00001-of-00002.bin").contains("not loadable"));
+    }
+
+    @Test
+    void safetensorsWinOverPickles() {
+        FileSelection s = selector.select(files("config.json", "model.safetensors", "pytorch_model.bin"));
+        assertEquals(List.of("config.json", "model.safetensors"), selected(s));
+        assertEquals("PyTorch pickle weights — the safetensors weights are used instead", reasons(s).get("pytorch_model.bin"));
+        FileSelection sharded = selector.select(files("config.json", "model.safetensors.index.json",
+                "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors", "pytorch_model.bin"));
+        assertFalse(selected(sharded).contains("pytorch_model.bin"));
     }
 
     @Test
@@ -77,12 +107,15 @@ class FileSelectorTest {
     }
 
     @Test
-    void torchScriptWhenThereIsNoSafetensors() {
-        FileSelection s = selector.select(files("config.json", "traced_model.pt", "optimizer.pt", "sub/other.pt", "pytorch_model.bin"));
+    void torchScriptWhenThereIsNoSafetensorsOrPytorchModelBin() {
+        FileSelection s = selector.select(files("config.json", "traced_model.pt", "optimizer.pt", "sub/other.pt", "training_args.bin"));
         assertEquals(List.of("config.json", "traced_model.pt"), selected(s));
         assertTrue(reasons(s).containsKey("optimizer.pt"));
         assertTrue(reasons(s).containsKey("sub/other.pt"));
-        assertFalse(reasons(s).get("pytorch_model.bin").contains("conversion"), "TorchScript weights were found");
+        // a repo with both: the pickle goes through the architecture's own program, the .pt is skipped
+        FileSelection both = selector.select(files("config.json", "traced_model.pt", "pytorch_model.bin"));
+        assertEquals(List.of("config.json", "pytorch_model.bin"), selected(both));
+        assertEquals("other weights — pytorch_model.bin is used", reasons(both).get("traced_model.pt"));
     }
 
     @Test

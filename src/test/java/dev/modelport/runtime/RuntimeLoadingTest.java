@@ -140,9 +140,20 @@ class RuntimeLoadingTest {
     void noWeightsAtAllIsUnsupportedModelFiles() throws Exception {
         TinyCheckpoints.builder(Family.BERT, Head.BASE).write(dir);
         Files.delete(dir.resolve("model.safetensors"));
-        Files.write(dir.resolve("pytorch_model.bin"), new byte[16]);
+        Files.write(dir.resolve("training_args.bin"), new byte[16]);
         ModelportException e = assertThrows(ModelportException.class, () -> load(dir, "cpu", "auto"));
         assertEquals(ErrorCode.UNSUPPORTED_MODEL_FILES, e.code());
+        assertTrue(e.getMessage().contains("pytorch_model.bin"), e.getMessage());
+    }
+
+    @Test
+    void aPytorchModelBinThatIsNoCheckpointIsInvalid() throws Exception {
+        TinyCheckpoints.builder(Family.BERT, Head.BASE).write(dir);
+        Files.delete(dir.resolve("model.safetensors"));
+        Files.write(dir.resolve("pytorch_model.bin"), new byte[16]);
+        ModelportException e = assertThrows(ModelportException.class, () -> load(dir, "cpu", "auto"));
+        assertEquals(ErrorCode.INVALID_CHECKPOINT, e.code());
+        assertTrue(e.getMessage().startsWith("pytorch_model.bin "), e.getMessage());
     }
 
     @Test

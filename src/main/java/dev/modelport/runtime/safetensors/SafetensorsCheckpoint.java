@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
+import dev.modelport.runtime.weights.Checkpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ import java.util.Set;
  * {@code model.safetensors.index.json} lists in its {@code weight_map}. Every file is opened and
  * mapped once; tensors are looked up by their full checkpoint key.
  */
-public final class SafetensorsCheckpoint implements AutoCloseable {
+public final class SafetensorsCheckpoint implements Checkpoint {
 
     public static final String SINGLE_FILE = "model.safetensors";
     public static final String INDEX_FILE = "model.safetensors.index.json";
@@ -97,23 +98,28 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
     }
 
     /** {@code model.safetensors} or {@code model.safetensors.index.json}: how errors name the checkpoint. */
+    @Override
     public String source() {
         return source;
     }
 
+    @Override
     public Set<String> names() {
         return Collections.unmodifiableSet(fileOf.keySet());
     }
 
+    @Override
     public boolean has(String name) {
         return fileOf.containsKey(name);
     }
 
+    @Override
     public TensorInfo info(String name) {
         SafetensorsFile f = fileOf.get(name);
         return f == null ? null : f.tensors().get(name);
     }
 
+    @Override
     public SafetensorsFile fileOf(String name) {
         return fileOf.get(name);
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
+import dev.modelport.runtime.weights.WeightSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -21,7 +22,7 @@ import java.util.Map;
  * mapped per tensor. The mapping is released when the last slice becomes unreachable, so callers
  * copy what they keep.
  */
-public final class SafetensorsFile implements AutoCloseable {
+public final class SafetensorsFile implements WeightSource, AutoCloseable {
 
     /** Headers beyond this are not a safetensors file but garbage or an attack. */
     private static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
@@ -99,6 +100,7 @@ public final class SafetensorsFile implements AutoCloseable {
         return info;
     }
 
+    @Override
     public String displayName() {
         return displayName;
     }
@@ -116,6 +118,7 @@ public final class SafetensorsFile implements AutoCloseable {
      * {@code length} bytes of the tensor from {@code offset} (a part of a tensor too big for one
      * buffer, whose index is an int), little-endian, positioned at 0; a view of the mapping, not a copy.
      */
+    @Override
     public ByteBuffer slice(TensorInfo info, long offset, long length) {
         if (offset < 0 || length < 0 || offset + length > info.byteSize() || length > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("bytes " + offset + "+" + length + " are not within tensor " + info.name());

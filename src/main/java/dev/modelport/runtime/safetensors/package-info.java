@@ -1,5 +1,6 @@
 /**
- * The safetensors format: a memory-mapped reader for single-file and sharded checkpoints, and the
- * step that turns a tensor's bytes into an NDArray on the target device and dtype.
+ * The safetensors format: a memory-mapped reader for single-file and sharded checkpoints
+ * (a {@link dev.modelport.runtime.weights.Checkpoint}), and {@link dev.modelport.runtime.safetensors.TensorInfo},
+ * a tensor's entry, which the PyTorch pickle reader gives in the same form.
  */
 package dev.modelport.runtime.safetensors;

@@ -10,8 +10,8 @@ import ai.djl.pytorch.jni.IValue;
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
 import dev.modelport.runtime.safetensors.SafetensorsDtype;
-import dev.modelport.runtime.safetensors.SafetensorsFile;
 import dev.modelport.runtime.safetensors.TensorInfo;
+import dev.modelport.runtime.weights.WeightSource;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,14 +21,15 @@ import java.util.List;
  * Hands a checkpoint's tensors to a program once, at load: {@code begin(dtype, device, table)},
  * then {@code put(...)} in batches of at most {@link #BATCH_BYTES} of file bytes. Each tensor is a
  * zero-copy view of the memory-mapped file (F32 and F16 as they are, BF16 as raw bytes the program
- * decodes through a table of all bfloat16 values); the program converts it to the compute dtype on
+ * decodes through a table of all bfloat16 values; a copy only where a PyTorch pickle stores a tensor
+ * as a strided view or at an unaligned offset); the program converts it to the compute dtype on
  * its device and keeps its own copy, so the mapping can go as soon as the hand-off ends. Batches
  * bound the memory the conversions need beyond the resident weights.
  */
 public final class WeightHandOff {
 
     /** One tensor to hand over: the name the program asks for and where its bytes are. */
-    public record Weight(String name, SafetensorsFile file, TensorInfo info) {
+    public record Weight(String name, WeightSource file, TensorInfo info) {
     }
 
     static final long BATCH_BYTES = 256L << 20;

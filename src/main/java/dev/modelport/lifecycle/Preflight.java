@@ -23,7 +23,8 @@ import java.util.Locale;
  */
 @ApplicationScoped
 public class Preflight {
-    private static final List<String> TOKENIZER_FILES = List.of("tokenizer.json");
+    /** tokenizer.json, or a SentencePiece model the pipeline converts into one (DeBERTa-v3's spm.model). */
+    private static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "spm.model");
 
     @Inject
     Components components;
@@ -41,7 +42,8 @@ public class Preflight {
         List<String> warnings = new ArrayList<>();
         boolean hasTokenizer = TOKENIZER_FILES.stream().anyMatch(selection::has);
         if (!hasTokenizer) {
-            warnings.add("No tokenizer.json in the repo: Modelport needs the fast-tokenizer file to tokenize text.");
+            warnings.add("No tokenizer.json (nor a spm.model Modelport converts) in the repo: Modelport needs the "
+                    + "fast-tokenizer file to tokenize text.");
         }
         if (info.gated()) {
             warnings.add("This model is gated: accept its terms on the Hub and set HF_TOKEN.");

@@ -36,6 +36,7 @@ Cases (hidden 32, 4 heads, intermediate 64; checkpoints written by save_pretrain
 """
 import json
 import os
+import sys
 
 import torch
 import transformers
@@ -391,6 +392,16 @@ def pipelines2(mg, task, model, hf_tok):
 def phase_t5(out, only, mg):
     def want(name):
         return only is None or name in only
+
+    if any(want(c) for c in ("deberta-v2-base", "deberta-v2-seqcls", "deberta-v2-tokcls", "deberta-v2-conv")):
+        try:
+            import google.protobuf  # noqa: F401
+            import sentencepiece  # noqa: F401
+        except ImportError:
+            raise SystemExit(f"cases_encoders2.py: the DeBERTa cases need the sentencepiece and protobuf packages beside "
+                             f"transformers ({sys.executable} has not both): transformers reads spm.model with them. "
+                             f"make_goldens.sh installs them in its venv; for GOLDENS_T5_PYTHON, pip install them "
+                             f"(or pip install --target DIR sentencepiece protobuf and set PYTHONPATH=DIR)")
 
     cases = [
         ("mpnet-base", "mpnet", "base", "MPNetModel (relative position buckets, positions from padding_idx 1), "

@@ -77,24 +77,27 @@ class DisentangledSelfAttention:
             out = proj.forward(rel_embeddings)
         return __torch__.nn.split_heads(out, self.heads, self.head_dim)
 
-    def forward(self, hidden: Tensor, padding: Tensor, relative_pos: Tensor, rel_embeddings: Tensor) -> Tensor:
+    def forward(self, hidden: Tensor, padding: Tensor, relative_pos: Tensor, rel_embeddings: Tensor, first: int) -> Tensor:
+        # rel_embeddings: the rows first.. of the (normed) table that this sequence's relative
+        # positions reach (DebertaV2Model.forward); transformers projects all 2 * span rows and
+        # gathers from them, the rows gathered and their values are the same
         q = __torch__.nn.split_heads(self.query_proj.forward(hidden), self.heads, self.head_dim)
         k = __torch__.nn.split_heads(self.key_proj.forward(hidden), self.heads, self.head_dim)
         v = __torch__.nn.split_heads(self.value_proj.forward(hidden), self.heads, self.head_dim)
         t = hidden.size(1)
         span = self.att_span
-        rel = rel_embeddings[0:span * 2, :].unsqueeze(0)
+        rel = rel_embeddings.unsqueeze(0)
         bias = padding
         index = relative_pos.unsqueeze(0).unsqueeze(0).expand([q.size(0), self.heads, t, t])
         if self.c2p:
             pos_key = self.positions(self.pos_key_proj, self.key_proj, rel)
             c2p_att = torch.matmul(q, pos_key.transpose(-1, -2))
-            c2p_pos = torch.clamp(index + span, 0, span * 2 - 1)
+            c2p_pos = torch.clamp(index + span, 0, span * 2 - 1) - first
             bias = bias + torch.gather(c2p_att, -1, c2p_pos) / self.scale
         if self.p2c:
             pos_query = self.positions(self.pos_query_proj, self.query_proj, rel)
             p2c_att = torch.matmul(k, pos_query.transpose(-1, -2))
-            p2c_pos = torch.clamp(-index + span, 0, span * 2 - 1)
+            p2c_pos = torch.clamp(-index + span, 0, span * 2 - 1) - first
             bias = bias + torch.gather(p2c_att, -1, p2c_pos).transpose(-1, -2) / self.scale
         context = torch.scaled_dot_product_attention(q, k, v, attn_mask=bias, scale=1.0 / self.scale)
         return __torch__.nn.merge_heads(context)
@@ -119,8 +122,8 @@ class DebertaV2Layer:
         self.output_norm = __torch__.nn.LayerNorm(w, prefix + ".output.LayerNorm", eps)
         self.act = config.get_str("hidden_act")
 
-    def forward(self, hidden: Tensor, padding: Tensor, relative_pos: Tensor, rel_embeddings: Tensor) -> Tensor:
-        context = self.attention.forward(hidden, padding, relative_pos, rel_embeddings)
+    def forward(self, hidden: Tensor, padding: Tensor, relative_pos: Tensor, rel_embeddings: Tensor, first: int) -> Tensor:
+        context = self.attention.forward(hidden, padding, relative_pos, rel_embeddings, first)
         attended = self.attention_norm.forward(self.attention_output.forward(context) + hidden)
         inner = __torch__.nn.activation(self.intermediate.forward(attended), self.act)
         return self.output_norm.forward(self.output.forward(inner) + attended)
@@ -165,6 +168,7 @@ class DebertaV2Model:
     conv : Optional[__torch__.deberta_v2.ConvLayer]
     position_buckets : int
     max_relative_positions : int
+    att_span : int
 
     def __init__(self, w: __torch__.nn.Checkpoint, prefix: str, config: __torch__.nn.Config):
         eps = config.get_float("layer_norm_eps")
@@ -195,6 +199,7 @@ class DebertaV2Model:
             self.conv = None
         self.position_buckets = config.get_int("position_buckets")
         self.max_relative_positions = config.get_int("max_relative_positions")
+        self.att_span = config.get_int("pos_ebd_size")
 
     def embed(self, input_ids: Tensor, attention_mask: Tensor, token_type_ids: Tensor) -> Tensor:
         embeddings = torch.embedding(self.word_embeddings, input_ids)
@@ -216,7 +221,14 @@ class DebertaV2Model:
         t = input_ids.size(1)
         relative_pos = __torch__.deberta_v2.build_relative_position(t, self.position_buckets, self.max_relative_positions,
                                                                      input_ids.device)
-        rel_embeddings = self.rel_embeddings
+        # the table rows the relative positions reach, clamp(±rel + span): relative positions are
+        # symmetric, so [span - m, span + m] for m the largest |position| (every row is normed and
+        # projected alone, so taking them first changes no value)
+        span = self.att_span
+        reach = int(torch.max(torch.abs(relative_pos)).item())
+        first = max(0, span - reach)
+        last = min(2 * span - 1, span + reach)
+        rel_embeddings = self.rel_embeddings[first:last + 1]
         rel_norm = self.rel_norm
         if rel_norm is not None:
             rel_embeddings = rel_norm.forward(rel_embeddings)
@@ -224,7 +236,7 @@ class DebertaV2Model:
         padding = padding.masked_fill(__torch__.nn.padding_mask(attention_mask).logical_not(), float("-inf"))
         hidden = embedded
         for i, layer in enumerate(self.layer):
-            hidden = layer.forward(hidden, padding, relative_pos, rel_embeddings)
+            hidden = layer.forward(hidden, padding, relative_pos, rel_embeddings, first)
             conv = self.conv
             if i == 0 and conv is not None:
                 hidden = conv.forward(embedded, hidden, attention_mask)

@@ -292,6 +292,12 @@ def encoder2_case(mg, out, case, family, head, description, pipelines=(), positi
             "token_type_ids": batch["token_type_ids"].tolist() if "token_type_ids" in batch else None,
         }
         golden["outputs"] = outputs
+        head_out = {} if head == "base" else {"logits": res.logits}
+        golden["reference_lowp_max_abs_diff"] = lowp_reference(
+            mg, cls, folder, lambda m: m(**batch, output_hidden_states=True),
+            lambda r: dict({"last_hidden_state": r.last_hidden_state if head == "base" else r.hidden_states[-1]},
+                           **({} if head == "base" else {"logits": r.logits})),
+            {"last_hidden_state": hidden, **head_out}, mask)
         golden["tokenizer_checks"] = tokenizer_checks(hf_tok, texts + ["  Élodie\tlives   in Zürich  ", ""],
                                                       [mg.ENC_PAIR] + PAIRS)
         if sentence_transformers:
@@ -305,6 +311,23 @@ def encoder2_case(mg, out, case, family, head, description, pipelines=(), positi
         return golden, tensors
 
     return mg.attempt(out, case, build)
+
+
+def lowp_reference(mg, cls, folder, run, pick, fp32_outputs, mask):
+    """transformers' own max |diff| between its bfloat16 runs (eager and, where the architecture has
+    it, sdpa attention) and its float32 run, on the float32 checkpoint: the yardstick
+    LowPrecisionGoldenTest holds the runtime's bfloat16 computation to."""
+    ref = {"bfloat16": {}}
+    for attn in mg.LOWP_ATTENTION:
+        try:
+            m = mg.from_pretrained(cls, folder, torch.bfloat16, attn)
+        except (ValueError, ImportError):
+            continue  # DeBERTa-v2 and MPNet have no sdpa implementation in transformers
+        with torch.no_grad():
+            outs = pick(run(m))
+        for k in fp32_outputs:
+            ref["bfloat16"][k] = max(ref["bfloat16"].get(k, 0.0), mg.masked_max(outs[k], fp32_outputs[k], mask))
+    return ref
 
 
 ST_TEXTS = ["hello world", "Élodie lives in Zürich.", "the quick brown fox jumps over the lazy dog"]

@@ -3,7 +3,8 @@
 # transformers itself, and transformers' own outputs on them (golden.json + golden.safetensors).
 #
 # Two Python environments are needed (created here, outside the repository, unless given):
-#   t5: torch 2.13 (CPU), transformers 5.18.0, tokenizers 0.23.2, safetensors
+#   t5: torch 2.13 (CPU), transformers 5.18.0, tokenizers 0.23.2, safetensors, sentencepiece + protobuf
+#       (transformers reads the DeBERTa cases' spm.model with them)
 #       (transformers 5.x requires tokenizers >= 0.23.1; 0.22.2 cannot be installed beside it)
 #   t4: torch 2.13 (CPU), transformers 4.57.6, tokenizers 0.22.2, safetensors
 #       (used for the transformers-4 cases and for the question-answering pipeline, which
@@ -28,7 +29,7 @@ venvs=${GOLDENS_VENVS:-${XDG_CACHE_HOME:-$HOME/.cache}/modelport-goldens}
 base_python=${GOLDENS_PYTHON:-python3}
 pip_extra=${PIP_EXTRA:---retries 0}
 
-T5_PINS=(torch==2.13.0 transformers==5.18.0 tokenizers==0.23.2 safetensors numpy)
+T5_PINS=(torch==2.13.0 transformers==5.18.0 tokenizers==0.23.2 safetensors numpy sentencepiece protobuf)
 T4_PINS=(torch==2.13.0 tokenizers==0.22.2 safetensors numpy pyyaml regex requests tqdm packaging filelock
          huggingface_hub)
 

@@ -8,6 +8,7 @@ export type TaskName =
   | 'feature-extraction'
   | 'sentence-similarity'
   | 'text-generation'
+  | 'zero-shot-classification'
 
 export interface ModelFile {
   path: string

@@ -8,6 +8,7 @@ export const TASK_LABELS: Record<TaskName, string> = {
   'feature-extraction': 'Embeddings',
   'sentence-similarity': 'Sentence similarity',
   'text-generation': 'Text generation',
+  'zero-shot-classification': 'Zero-shot classification',
 }
 
 export function taskLabel(task: string | null | undefined): string {
@@ -29,6 +30,10 @@ export const SUGGESTIONS: Suggestion[] = [
   { modelId: 'FacebookAI/roberta-base', task: 'fill-mask', note: 'RoBERTa, <mask> token' },
   { modelId: 'distilbert/distilbert-base-cased-distilled-squad', task: 'question-answering', note: 'Extractive QA on SQuAD' },
   { modelId: 'sentence-transformers/all-MiniLM-L6-v2', task: 'sentence-similarity', note: '384-d embeddings, 90 MB' },
+  { modelId: 'sentence-transformers/all-mpnet-base-v2', task: 'sentence-similarity', note: 'MPNet, 768-d embeddings' },
+  { modelId: 'cross-encoder/ms-marco-MiniLM-L6-v2', task: 'text-classification', note: 'Reranker (cross-encoder), /rerank' },
+  { modelId: 'MoritzLaurer/DeBERTa-v3-base-mnli-fever-anli', task: 'zero-shot-classification', note: 'DeBERTa-v3 NLI, any labels' },
+  { modelId: 'answerdotai/ModernBERT-base', task: 'fill-mask', note: 'ModernBERT, 8k context' },
   { modelId: 'BAAI/bge-small-en-v1.5', task: 'feature-extraction', note: 'Retrieval embeddings' },
   { modelId: 'openai-community/gpt2', task: 'text-generation', note: 'GPT-2 small, 548 MB' },
 ]

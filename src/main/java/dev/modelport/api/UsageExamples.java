@@ -29,6 +29,8 @@ public record UsageExamples(String curl, String python, String javascript) {
             case "token-classification" -> "{\"inputs\": \"My name is Sarah and I live in London\", \"parameters\": {\"aggregation_strategy\": \"simple\"}}";
             case "text-generation" -> "{\"inputs\": \"Once upon a time\", \"parameters\": {\"max_new_tokens\": 32}}";
             case "feature-extraction" -> "{\"inputs\": [\"The first sentence\", \"The second one\"]}";
+            case "zero-shot-classification" -> "{\"inputs\": \"I have a problem with my iphone that needs to be resolved asap!\", "
+                    + "\"parameters\": {\"candidate_labels\": [\"urgent\", \"not urgent\", \"phone\", \"tablet\"]}}";
             default -> "{\"inputs\": \"I love this product!\"}";
         };
     }

@@ -24,9 +24,10 @@ import java.util.Locale;
  */
 @ApplicationScoped
 public class Preflight {
-    static final String TOKENIZER_FILE = "tokenizer.json";
-    static final String NO_TOKENIZER =
-            "No tokenizer.json in the repo: Modelport needs the fast-tokenizer file to tokenize text.";
+    /** tokenizer.json, or a SentencePiece model the pipeline converts into one (DeBERTa-v3's spm.model). */
+    static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "spm.model");
+    static final String NO_TOKENIZER = "No tokenizer.json (nor a spm.model Modelport converts) in the repo: Modelport"
+            + " needs the fast-tokenizer file to tokenize text.";
 
     @Inject
     Components components;
@@ -42,7 +43,7 @@ public class Preflight {
         files.sort(Comparator.comparing(PreflightReport.FileVerdict::path));
 
         List<String> warnings = new ArrayList<>();
-        boolean hasTokenizer = selection.has(TOKENIZER_FILE);
+        boolean hasTokenizer = TOKENIZER_FILES.stream().anyMatch(selection::has);
         if (!hasTokenizer) {
             warnings.add(NO_TOKENIZER);
         }

@@ -11,7 +11,8 @@ public enum Task {
     QUESTION_ANSWERING("question-answering"),
     FEATURE_EXTRACTION("feature-extraction"),
     SENTENCE_SIMILARITY("sentence-similarity"),
-    TEXT_GENERATION("text-generation");
+    TEXT_GENERATION("text-generation"),
+    ZERO_SHOT_CLASSIFICATION("zero-shot-classification");
 
     private final String wireName;
 

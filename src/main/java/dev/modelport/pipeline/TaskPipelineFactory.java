@@ -56,9 +56,11 @@ public final class TaskPipelineFactory implements PipelineFactory {
                 case QUESTION_ANSWERING -> new QuestionAnsweringPipeline(context);
                 case FEATURE_EXTRACTION -> new FeatureExtractionPipeline(context);
                 case SENTENCE_SIMILARITY -> new SentenceSimilarityPipeline(context);
+                case ZERO_SHOT_CLASSIFICATION -> new ZeroShotClassificationPipeline(context,
+                        TextEncoder.forPremiseHypothesis(files, TokenLimits.maxLength(files, model.spec().facts())));
                 case TEXT_GENERATION -> throw new IllegalStateException("built by textGeneration");
             };
-            pipeline.run(warmUpInput(pipeline), null);
+            pipeline.run(warmUpInput(pipeline), warmUpParameters(pipeline));
             if (encoderModel.dtype().equals("int8")) {
                 encoderModel.measureQuantization(context.batch(encoder.encode(QUANTIZATION_SAMPLES)));
             }
@@ -93,6 +95,15 @@ public final class TaskPipelineFactory implements PipelineFactory {
             }
             throw new ModelportException(ErrorCode.LOAD_FAILED, "The warm-up inference failed: " + e.getMessage(), e);
         }
+    }
+
+    private static JsonNode warmUpParameters(Pipeline pipeline) {
+        if (pipeline instanceof ZeroShotClassificationPipeline) {
+            var parameters = Json.object();
+            parameters.putArray("candidate_labels").add("software").add("weather");
+            return parameters;
+        }
+        return null;
     }
 
     private static JsonNode warmUpInput(Pipeline pipeline) {

@@ -13,15 +13,16 @@ import java.util.stream.Collectors;
 /**
  * Which tasks a head can serve, and which one a deployment gets: the requested task if the head
  * serves it, else the hub's pipeline_tag if the head serves that, else the head's own task. Every
- * encoder can also serve feature-extraction and sentence-similarity from its hidden states; a causal
- * language model serves text-generation only.
+ * encoder can also serve feature-extraction and sentence-similarity from its hidden states; a
+ * sequence classifier trained on NLI (a label2id label starting with "entail") also serves
+ * zero-shot-classification; a causal language model serves text-generation only.
  */
 final class TaskResolver {
     private TaskResolver() {
     }
 
     static Task resolve(ModelSpec spec, String pipelineTag, String requestedTask) {
-        Set<Task> servable = servable(spec.head());
+        Set<Task> servable = servable(spec);
         if (requestedTask != null && !requestedTask.isBlank()) {
             Optional<Task> requested = Task.fromWire(requestedTask.trim());
             if (requested.isEmpty() || !servable.contains(requested.get())) {
@@ -40,16 +41,22 @@ final class TaskResolver {
 
     /** Checks a task handed to the factory directly (e.g. from a restored deployment). */
     static void check(ModelSpec spec, Task task) {
-        if (!servable(spec.head()).contains(task)) {
+        if (!servable(spec).contains(task)) {
             throw unsupported(spec, "task '" + task.wireName() + "'");
         }
     }
 
     /** The head's own task first. */
-    static Set<Task> servable(Head head) {
+    static Set<Task> servable(ModelSpec spec) {
+        Head head = spec.head();
         Set<Task> tasks = new LinkedHashSet<>();
         switch (head) {
-            case SEQUENCE_CLASSIFICATION -> tasks.add(Task.TEXT_CLASSIFICATION);
+            case SEQUENCE_CLASSIFICATION -> {
+                tasks.add(Task.TEXT_CLASSIFICATION);
+                if (spec.config() != null && ZeroShotClassificationPipeline.entailmentId(spec.config()) >= 0) {
+                    tasks.add(Task.ZERO_SHOT_CLASSIFICATION);
+                }
+            }
             case TOKEN_CLASSIFICATION -> tasks.add(Task.TOKEN_CLASSIFICATION);
             case MASKED_LM -> tasks.add(Task.FILL_MASK);
             case QUESTION_ANSWERING -> tasks.add(Task.QUESTION_ANSWERING);
@@ -65,7 +72,7 @@ final class TaskResolver {
     }
 
     private static ModelportException unsupported(ModelSpec spec, String what) {
-        String tasks = servable(spec.head()).stream().map(Task::wireName).collect(Collectors.joining(", "));
+        String tasks = servable(spec).stream().map(Task::wireName).collect(Collectors.joining(", "));
         String message = spec.architecture() + " cannot serve " + what + "; it can serve: "
                 + tasks;
         return new ModelportException(ErrorCode.UNSUPPORTED_TASK, message);

@@ -12,7 +12,10 @@ import java.util.Set;
 /**
  * text-classification: one {@code [{"label","score"}]} list per input, sorted by score, {@code top_k}
  * entries (default 1, null = all), scores from {@code function_to_apply} (transformers' defaults:
- * none for regression, sigmoid for multi-label or a single label, softmax otherwise).
+ * none for regression, sigmoid for multi-label or a single label, softmax otherwise). An input is a
+ * text or a text pair {@code {"text", "text_pair"}} (a cross-encoder's (query, document)), tokenized
+ * as the tokenizer's pair template; for a pair without {@code top_k} transformers answers the bare
+ * {@code {"label","score"}}, and this answers the same one-entry list as for a text (docs/ARCHITECTURE.md).
  */
 final class TextClassificationPipeline implements Pipeline {
     static final Set<String> FUNCTIONS = Set.of("softmax", "sigmoid", "none");
@@ -30,16 +33,16 @@ final class TextClassificationPipeline implements Pipeline {
 
     @Override
     public JsonNode run(JsonNode inputs, JsonNode parameters) {
-        TextInputs texts = TextInputs.parse(inputs);
+        TextPairInputs texts = TextPairInputs.parse(inputs);
         Params params = Params.of(parameters);
         Integer topK = params.isExplicitNull("top_k") ? null : params.positiveInt("top_k", 1);
         String function = params.choice("function_to_apply", FUNCTIONS, null);
 
-        FloatTensor logits = context.forward(context.encoder().encode(texts.texts()));
+        FloatTensor logits = context.forward(texts.encode(context.encoder()));
         Labels labels = Labels.of(context.files().config(), logits.dim(1));
         String applied = function != null ? function : defaultFunction(context.files().config(), labels.count());
         ArrayNode results = Json.array();
-        for (int b = 0; b < texts.texts().size(); b++) {
+        for (int b = 0; b < texts.items().size(); b++) {
             ArrayNode one = Json.array();
             for (LabelScore s : score(logits.row(b), applied, topK, labels)) {
                 one.addObject().put("label", s.label()).put("score", s.score());

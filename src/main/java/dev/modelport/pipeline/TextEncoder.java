@@ -32,6 +32,14 @@ final class TextEncoder implements AutoCloseable {
     }
 
     /**
+     * (premise, hypothesis) pairs for zero-shot classification: only the premise (the first text) is
+     * truncated, as transformers' zero-shot pipeline tokenizes with {@code truncation="only_first"}.
+     */
+    static TextEncoder forPremiseHypothesis(SnapshotFiles files, int maxLength) {
+        return build(files, maxLength, HuggingFaceTokenizer.builder().optTruncateFirstOnly());
+    }
+
+    /**
      * (question, context) pairs: only the context is truncated, and what does not fit comes back as
      * overflowing chunks that overlap by {@code stride} tokens.
      */
@@ -62,6 +70,21 @@ final class TextEncoder implements AutoCloseable {
         List<Encoded> out = new ArrayList<>(encodings.length);
         for (int i = 0; i < encodings.length; i++) {
             out.add(convert(encodings[i]));
+        }
+        return out;
+    }
+
+    /**
+     * Text pairs ({@code [CLS] a [SEP] b [SEP]} or the tokenizer's own template), truncated as the
+     * encoder was built to (longest first for {@link #forTexts}, the first text for
+     * {@link #forPremiseHypothesis}).
+     */
+    List<Encoded> encodePairs(List<String> first, List<String> second) {
+        ai.djl.util.PairList<String, String> pairs = new ai.djl.util.PairList<>(first, second);
+        Encoding[] encodings = tokenizer.batchEncode(pairs);
+        List<Encoded> out = new ArrayList<>(encodings.length);
+        for (Encoding encoding : encodings) {
+            out.add(convert(encoding));
         }
         return out;
     }

@@ -3,9 +3,12 @@ package dev.modelport.runtime;
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
 import dev.modelport.runtime.bert.BertFamily;
+import dev.modelport.runtime.deberta.DebertaV2Family;
 import dev.modelport.runtime.distilbert.DistilBertFamily;
 import dev.modelport.runtime.gpt2.Gpt2Family;
 import dev.modelport.runtime.llama.LlamaFamily;
+import dev.modelport.runtime.modernbert.ModernBertFamily;
+import dev.modelport.runtime.mpnet.MpnetFamily;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,7 +21,8 @@ public final class Architectures {
 
     private static final Map<String, Architecture> BY_NAME = Stream
             .of(BertFamily.architectures(), DistilBertFamily.architectures(), Gpt2Family.architectures(),
-                    LlamaFamily.architectures())
+                    LlamaFamily.architectures(), MpnetFamily.architectures(), ModernBertFamily.architectures(),
+                    DebertaV2Family.architectures())
             .flatMap(List::stream)
             .collect(Collectors.toMap(Architecture::name, Function.identity(), (a, b) -> a, TreeMap::new));
 

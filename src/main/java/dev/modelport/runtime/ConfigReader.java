@@ -96,8 +96,9 @@ public final class ConfigReader {
             case "relu" -> "relu";
             case "silu", "swish" -> "silu";
             case "quick_gelu" -> "quick_gelu";
+            case "tanh" -> "tanh";
             default -> throw unsupported(field + " '" + name + "' (supported: gelu, gelu_new, gelu_pytorch_tanh,"
-                    + " gelu_fast, relu, silu, quick_gelu)");
+                    + " gelu_fast, relu, silu, quick_gelu, tanh)");
         };
     }
 

@@ -28,9 +28,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.jboss.logging.Logger;
 
 /** The runtime on DJL's PyTorch engine. The engine starts on first use, not at construction. */
 public final class DjlModelRuntime implements ModelRuntime {
+    private static final Logger LOG = Logger.getLogger(DjlModelRuntime.class);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -101,6 +103,14 @@ public final class DjlModelRuntime implements ModelRuntime {
     private LoadedModel loadCheckpoint(Supplier<Checkpoint> opener, ModelSpec spec, Device device, String requestedDtype) {
         Architecture architecture = Architectures.require(spec.architecture());
         try (Checkpoint checkpoint = opener.get()) {
+            Optional<Architecture> bare = architecture.family().bareBase(architecture, checkpoint.names());
+            if (bare.isPresent()) {
+                LOG.infof("%s: the checkpoint holds the base model alone (no head weights); running it as %s, as "
+                        + "transformers' AutoModel does", spec.architecture(), bare.get().name());
+                architecture = bare.get();
+                spec = new ModelSpec(architecture.name(), spec.modelType(), architecture.head(), spec.config(),
+                        architecture.family().configure(architecture, spec.config()));
+            }
             TensorPlan plan = architecture.family().plan(architecture, spec.program(), checkpoint.names());
             List<WeightHandOff.Weight> weights = plan.resolve(checkpoint);
             DtypePolicy.Choice dtype = DtypePolicy.choose(requestedDtype, storedDtype(weights), device.isGpu(),

@@ -6,7 +6,8 @@ import java.util.Arrays;
 
 /**
  * Checks inputs before they reach a program, which would fail less clearly: a batch's arrays agree
- * in shape, token ids are in the vocabulary, sequences fit the model, segment ids exist.
+ * in shape, token ids are in the vocabulary, sequences fit the model, segment ids exist (and are
+ * dropped for a model that has no segment embeddings).
  */
 final class InputCheck {
 
@@ -30,6 +31,10 @@ final class InputCheck {
         sameShape(batch.inputIds(), b, t, "input_ids");
         sameShape(mask, b, t, "attention_mask");
         long[][] types = batch.tokenTypeIds();
+        if (types != null && facts.typeVocabSize() == 0) {
+            // a model without segment embeddings (DeBERTa-v3) ignores the ids its tokenizer gives, as transformers does
+            types = null;
+        }
         if (types != null) {
             sameShape(types, b, t, "token_type_ids");
             for (long[] row : types) {

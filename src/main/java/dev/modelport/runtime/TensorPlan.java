@@ -58,6 +58,13 @@ public final class TensorPlan {
         return expected.stream().map(Expected::name).toList();
     }
 
+    /** The shape of every tensor the program asks for, by its name, in plan order (for tools that write checkpoints). */
+    Map<String, long[]> expectedShapes() {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        expected.forEach(e -> out.put(e.name(), e.shape().clone()));
+        return out;
+    }
+
     /** Matches the checkpoint against the plan; the weights to hand over, in plan order. */
     public List<Weight> resolve(Checkpoint checkpoint) {
         List<Weight> weights = new ArrayList<>(expected.size());

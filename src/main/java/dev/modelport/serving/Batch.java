@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Requests that run as one pipeline call. Text requests (a string or a list of strings) with equal
+ * Requests that run as one pipeline call. Text requests (a string, a text pair, or a list of them) with equal
  * parameters merge: their texts are concatenated in arrival order, the pipeline answers a list with
  * one output per text, and {@link #split} hands each request back its own part (element i for a
  * string, its slice for a list). Anything else (question-answering objects, sentence-similarity)
@@ -93,18 +93,32 @@ final class Batch {
         return parts;
     }
 
-    /** A string, or a non-empty list of strings: inputs whose outputs are per text. */
+    /**
+     * A string or a text pair {@code {"text", "text_pair"}} (text-classification's cross-encoder
+     * input; the rerank route sends its (query, text) pairs so), or a non-empty list of them: inputs
+     * whose outputs are per item.
+     */
     static boolean isText(JsonNode inputs) {
-        if (inputs.isTextual()) {
+        if (isItem(inputs)) {
             return true;
         }
         if (!inputs.isArray() || inputs.isEmpty()) {
             return false;
         }
         for (JsonNode item : inputs) {
-            if (!item.isTextual()) {
+            if (!isItem(item)) {
                 return false;
             }
+        }
+        return true;
+    }
+
+    private static boolean isItem(JsonNode node) {
+        if (node.isTextual()) {
+            return true;
+        }
+        if (!node.isObject() || node.size() != 2 || !node.path("text").isTextual() || !node.path("text_pair").isTextual()) {
+            return false;
         }
         return true;
     }

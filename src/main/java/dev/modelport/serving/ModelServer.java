@@ -24,7 +24,7 @@ public class ModelServer {
      * per request.
      */
     private static final Set<String> MERGING_TASKS = Set.of("text-classification", "token-classification", "fill-mask",
-            "feature-extraction", "sentence-similarity");
+            "feature-extraction", "sentence-similarity", "zero-shot-classification");
     private final Map<String, Served> served = new ConcurrentHashMap<>();
     private final ModelportConfig config;
     private final MeterRegistry registry;

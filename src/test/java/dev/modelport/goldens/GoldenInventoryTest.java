@@ -29,18 +29,25 @@ class GoldenInventoryTest {
             versions.add(c.json().path("transformers_version").asText().substring(0, 1));
             c.json().path("pipelines").forEach(p -> tasks.add(p.path("task").asText()));
             assertTrue(Files.isRegularFile(c.dir().resolve("config.json")), c.name());
-            assertTrue(Files.isRegularFile(c.dir().resolve("tokenizer.json")), c.name());
+            // tokenizer.json, or (as microsoft/deberta-v3-base ships it) the SentencePiece model alone
+            assertTrue(Files.isRegularFile(c.dir().resolve("tokenizer.json")) || Files.isRegularFile(c.dir().resolve("spm.model")),
+                    c.name());
         }
         for (String a : List.of("BertModel", "BertForSequenceClassification", "BertForTokenClassification",
                 "BertForMaskedLM", "BertForQuestionAnswering", "RobertaModel", "RobertaForSequenceClassification",
                 "RobertaForTokenClassification", "RobertaForMaskedLM", "RobertaForQuestionAnswering", "XLMRobertaModel",
                 "XLMRobertaForSequenceClassification", "DistilBertModel", "DistilBertForSequenceClassification",
                 "DistilBertForTokenClassification", "DistilBertForMaskedLM", "DistilBertForQuestionAnswering",
-                "GPT2LMHeadModel", "LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM")) {
+                "GPT2LMHeadModel", "LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM",
+                "MPNetModel", "MPNetForSequenceClassification", "MPNetForMaskedLM", "ModernBertModel",
+                "ModernBertForSequenceClassification", "ModernBertForMaskedLM", "ModernBertForTokenClassification",
+                "DebertaV2Model", "DebertaV2ForSequenceClassification", "DebertaV2ForTokenClassification")) {
             assertTrue(architectures.contains(a), "a golden for " + a + " (have " + architectures + ")");
         }
         assertEquals(Set.of("feature-extraction", "fill-mask", "question-answering", "text-classification",
-                "text-generation", "token-classification"), tasks);
+                "text-generation", "token-classification", "zero-shot-classification"), tasks);
+        assertTrue(all.stream().anyMatch(c -> !Files.isRegularFile(c.dir().resolve("tokenizer.json"))),
+                "a repo with spm.model and no tokenizer.json");
         assertEquals(Set.of("float32", "bfloat16", "float16"), stored);
         assertEquals(Set.of("4", "5"), versions);
         assertTrue(all.stream().anyMatch(c -> Files.isRegularFile(c.dir().resolve("model.safetensors.index.json"))),

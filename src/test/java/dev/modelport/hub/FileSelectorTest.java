@@ -99,6 +99,15 @@ class FileSelectorTest {
     }
 
     @Test
+    void aDebertaV3RepoGetsItsSentencePieceModel() {
+        // microsoft/deberta-v3-base's tokenizer files, beside a converted safetensors
+        FileSelection s = selector.select(files("config.json", "model.safetensors", "pytorch_model.bin", "spm.model",
+                "tokenizer_config.json", "added_tokens.json", "special_tokens_map.json", "generator_config.json"));
+        assertEquals(List.of("added_tokens.json", "config.json", "model.safetensors", "special_tokens_map.json", "spm.model",
+                "tokenizer_config.json"), selected(s));
+    }
+
+    @Test
     void singleSafetensorsWinsOverShardsOfTheSameWeights() {
         FileSelection s = selector.select(files("config.json", "model.safetensors", "model.safetensors.index.json",
                 "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"));

@@ -138,7 +138,9 @@ class PipelinesIntegrationTest {
         Pipeline p = deploy(Family.BERT, Head.SEQUENCE_CLASSIFICATION, Task.TEXT_CLASSIFICATION);
         assertInvalid(() -> p.run(TextNode.valueOf("ok"), params("{\"top_k\": 0}")), "top_k");
         assertInvalid(() -> p.run(TextNode.valueOf("ok"), params("{\"function_to_apply\": \"tanh\"}")), "function_to_apply");
-        assertInvalid(() -> p.run(Json.object().put("text", "ok"), null), "inputs");
+        // {"text", "text_pair"} is an input (a text pair); other objects are not
+        assertInvalid(() -> p.run(Json.object().put("question", "ok"), null), "inputs");
+        assertInvalid(() -> p.run(Json.object().put("text_pair", "ok"), null), "inputs");
         assertInvalid(() -> p.run(Json.array().add("ok").add(3), null), "inputs");
         // 600 words is far over the tiny model's 128 positions: truncated, as transformers does
         assertEquals(1, p.run(TextNode.valueOf(words(600)), null).size());

@@ -51,6 +51,31 @@ class TaskResolverTest {
     }
 
     @Test
+    void anNliClassifierAlsoServesZeroShotClassification() {
+        var nli = Json.object();
+        nli.putObject("label2id").put("contradiction", 0).put("ENTAILMENT", 1).put("neutral", 2);
+        ModelSpec spec = new ModelSpec("DebertaV2ForSequenceClassification", "deberta-v2", Head.SEQUENCE_CLASSIFICATION, nli, null);
+        assertEquals(Task.TEXT_CLASSIFICATION, factory.resolveTask(spec, null, null));
+        assertEquals(Task.ZERO_SHOT_CLASSIFICATION, factory.resolveTask(spec, "zero-shot-classification", null));
+        assertEquals(Task.ZERO_SHOT_CLASSIFICATION, factory.resolveTask(spec, null, "zero-shot-classification"));
+        assertEquals(1, ZeroShotClassificationPipeline.entailmentId(nli));
+
+        ModelportException e = assertThrows(ModelportException.class, () -> factory.resolveTask(
+                spec("BertForSequenceClassification", Head.SEQUENCE_CLASSIFICATION), null, "zero-shot-classification"));
+        assertEquals(ErrorCode.UNSUPPORTED_TASK, e.code());
+    }
+
+    @Test
+    void hypothesisTemplatesFormatAsPythonWould() {
+        assertEquals("This example is sports.", ZeroShotClassificationPipeline.format("This example is {}.", "sports"));
+        assertEquals("{sports} and sports", ZeroShotClassificationPipeline.format("{{{0}}} and {}", "sports"));
+        assertEquals(ErrorCode.INVALID_INPUT, assertThrows(ModelportException.class,
+                () -> ZeroShotClassificationPipeline.format("about {label}", "x")).code());
+        assertEquals(ErrorCode.INVALID_INPUT, assertThrows(ModelportException.class,
+                () -> ZeroShotClassificationPipeline.format("about } x", "x")).code());
+    }
+
+    @Test
     void causalLanguageModelsServeTextGenerationOnly() {
         ModelSpec gpt2 = new ModelSpec("GPT2LMHeadModel", "gpt2", Head.CAUSAL_LM, Json.object(), null);
         assertEquals(Task.TEXT_GENERATION, factory.resolveTask(gpt2, "text-generation", null));

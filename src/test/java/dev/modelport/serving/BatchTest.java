@@ -43,6 +43,22 @@ class BatchTest {
     }
 
     @Test
+    void textPairsJoinLikeTextsAndOtherObjectsRunAlone() throws Exception {
+        InferenceInput rerank = input("{\"inputs\": [{\"text\": \"q\", \"text_pair\": \"a\"}, {\"text\": \"q\", "
+                + "\"text_pair\": \"b\"}], \"parameters\": {\"top_k\": null}}");
+        Batch batch = new Batch(rerank, 8);
+        assertTrue(batch.tryAdd(input("{\"inputs\": {\"text\": \"q2\", \"text_pair\": \"c\"}, \"parameters\": {\"top_k\": null}}")));
+        assertTrue(batch.tryAdd(input("{\"inputs\": \"plain\", \"parameters\": {\"top_k\": null}}")));
+        assertFalse(batch.tryAdd(input("{\"inputs\": {\"question\": \"q\", \"context\": \"c\"}, \"parameters\": {\"top_k\": null}}")),
+                "question answering's object is not a text pair");
+        assertFalse(batch.tryAdd(input("{\"inputs\": {\"text\": \"q\", \"text_pair\": \"c\", \"x\": 1}, \"parameters\": {\"top_k\": null}}")));
+        assertEquals(4, batch.texts());
+        assertEquals(tree("[{\"text\": \"q\", \"text_pair\": \"a\"}, {\"text\": \"q\", \"text_pair\": \"b\"}, "
+                + "{\"text\": \"q2\", \"text_pair\": \"c\"}, \"plain\"]"), Batch.merge(batch.members()));
+        assertFalse(new Batch(input("{\"inputs\": {\"source_sentence\": \"a\", \"sentences\": [\"b\"]}}"), 8).hasRoom());
+    }
+
+    @Test
     void splitRefusesAnOutputThatDoesNotMatchTheTexts() throws Exception {
         List<InferenceInput> members = List.of(input("{\"inputs\": \"a\"}"), input("{\"inputs\": [\"b\", \"c\"]}"));
         assertThrows(IllegalStateException.class, () -> Batch.split(tree("[1, 2]"), members));

@@ -95,7 +95,7 @@ class BertForSequenceClassification:
         self.pooler = __torch__.nn.Linear(w, "bert.pooler.dense", True)
         self.classifier = __torch__.nn.Linear(w, "classifier", True)
 
-    def forward(self, hidden: Tensor) -> Tensor:
+    def forward(self, hidden: Tensor, attention_mask: Tensor) -> Tensor:
         pooled = torch.tanh(self.pooler.forward(hidden[:, 0]))
         return self.classifier.forward(pooled)
 
@@ -107,7 +107,7 @@ class PerTokenLinear:
     def __init__(self, w: __torch__.nn.Checkpoint, prefix: str):
         self.linear = __torch__.nn.Linear(w, prefix, True)
 
-    def forward(self, hidden: Tensor) -> Tensor:
+    def forward(self, hidden: Tensor, attention_mask: Tensor) -> Tensor:
         return self.linear.forward(hidden)
 
 

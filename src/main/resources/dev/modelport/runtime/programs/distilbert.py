@@ -81,7 +81,7 @@ class DistilBertForSequenceClassification:
         self.pre_classifier = __torch__.nn.Linear(w, "pre_classifier", True)
         self.classifier = __torch__.nn.Linear(w, "classifier", True)
 
-    def forward(self, hidden: Tensor) -> Tensor:
+    def forward(self, hidden: Tensor, attention_mask: Tensor) -> Tensor:
         return self.classifier.forward(torch.relu(self.pre_classifier.forward(hidden[:, 0])))
 
 

@@ -232,7 +232,7 @@ class MaskedLMHead:
         self.decoder_bias = w.get(decoder_bias)
         self.act = act
 
-    def forward(self, hidden: Tensor) -> Tensor:
+    def forward(self, hidden: Tensor, attention_mask: Tensor) -> Tensor:
         h = self.norm.forward(__torch__.nn.activation(self.dense.forward(hidden), self.act))
         return __torch__.nn.linear(h, self.decoder_weight, self.decoder_bias)
 
@@ -249,6 +249,8 @@ def activation(x: Tensor, name: str) -> Tensor:
         return torch.silu(x)
     if name == "quick_gelu":
         return x * torch.sigmoid(1.702 * x)
+    if name == "tanh":
+        return torch.tanh(x)
     ops.prim.RaiseException("unknown activation " + name)
     return x
 

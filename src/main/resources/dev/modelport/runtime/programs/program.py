@@ -15,8 +15,9 @@ class EncoderBody(Interface):
 
 
 class EncoderHead(Interface):
-    # hidden [B, T, H] -> the head's output ([B, C] for sequence heads, [B, T, C] per token)
-    def forward(self, hidden: Tensor) -> Tensor:
+    # hidden [B, T, H] -> the head's output ([B, C] for sequence heads, [B, T, C] per token);
+    # attention_mask [B, T] (0/1) for heads that pool over the real tokens (ModernBERT's mean)
+    def forward(self, hidden: Tensor, attention_mask: Tensor) -> Tensor:
         pass
 
 
@@ -35,7 +36,7 @@ class IdentityHead:
     def __init__(self):
         pass
 
-    def forward(self, hidden: Tensor) -> Tensor:
+    def forward(self, hidden: Tensor, attention_mask: Tensor) -> Tensor:
         return hidden
 
 
@@ -159,7 +160,7 @@ class Program(Module):
 
     def forward(self, input_ids: Tensor, attention_mask: Tensor, token_type_ids: Tensor) -> Tensor:
         hidden = self.hidden(input_ids, attention_mask, token_type_ids)
-        return __torch__.program.to_java(self.encoder().head.forward(hidden))
+        return __torch__.program.to_java(self.encoder().head.forward(hidden, attention_mask.to(hidden.device)))
 
     def forward_at(self, input_ids: Tensor, attention_mask: Tensor, token_type_ids: Tensor, positions: Tensor) -> Tensor:
         # a per-token head at one position per row, [B, C]: only those rows go through the head
@@ -167,7 +168,8 @@ class Program(Module):
         hidden = self.hidden(input_ids, attention_mask, token_type_ids)
         rows = torch.arange(hidden.size(0), device=hidden.device)
         picked = hidden[rows, positions.to(hidden.device)].unsqueeze(1)
-        return __torch__.program.to_java(self.encoder().head.forward(picked).squeeze(1))
+        ones = torch.ones([picked.size(0), 1], dtype=torch.int64, device=hidden.device)
+        return __torch__.program.to_java(self.encoder().head.forward(picked, ones).squeeze(1))
 
     def hidden_states(self, input_ids: Tensor, attention_mask: Tensor, token_type_ids: Tensor) -> Tensor:
         return __torch__.program.to_java(self.hidden(input_ids, attention_mask, token_type_ids))

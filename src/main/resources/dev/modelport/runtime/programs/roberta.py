@@ -29,7 +29,7 @@ class RobertaClassificationHead:
         self.dense = __torch__.nn.Linear(w, "classifier.dense", True)
         self.out_proj = __torch__.nn.Linear(w, "classifier.out_proj", True)
 
-    def forward(self, hidden: Tensor) -> Tensor:
+    def forward(self, hidden: Tensor, attention_mask: Tensor) -> Tensor:
         return self.out_proj.forward(torch.tanh(self.dense.forward(hidden[:, 0])))
 
 

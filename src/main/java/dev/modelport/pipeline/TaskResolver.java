@@ -2,6 +2,8 @@ package dev.modelport.pipeline;
 
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
+import dev.modelport.runtime.Architecture;
+import dev.modelport.runtime.Architectures;
 import dev.modelport.runtime.Head;
 import dev.modelport.runtime.ModelSpec;
 
@@ -14,14 +16,16 @@ import java.util.stream.Collectors;
  * Which tasks a head can serve, and which one a deployment gets: the requested task if the head
  * serves it, else the hub's pipeline_tag if the head serves that, else the head's own task. Every
  * encoder can also serve feature-extraction and sentence-similarity from its hidden states; a causal
- * language model serves text-generation only.
+ * language model serves text-generation, and also those two where its architecture is one that
+ * embedding models are built on (Qwen3, Gemma 2 and 3: Qwen3-Embedding's pipeline_tag is
+ * feature-extraction, so it gets that task without asking).
  */
 final class TaskResolver {
     private TaskResolver() {
     }
 
     static Task resolve(ModelSpec spec, String pipelineTag, String requestedTask) {
-        Set<Task> servable = servable(spec.head());
+        Set<Task> servable = servable(spec);
         if (requestedTask != null && !requestedTask.isBlank()) {
             Optional<Task> requested = Task.fromWire(requestedTask.trim());
             if (requested.isEmpty() || !servable.contains(requested.get())) {
@@ -40,12 +44,22 @@ final class TaskResolver {
 
     /** Checks a task handed to the factory directly (e.g. from a restored deployment). */
     static void check(ModelSpec spec, Task task) {
-        if (!servable(spec.head()).contains(task)) {
+        if (!servable(spec).contains(task)) {
             throw unsupported(spec, "task '" + task.wireName() + "'");
         }
     }
 
     /** The head's own task first. */
+    static Set<Task> servable(ModelSpec spec) {
+        boolean embeds = Architectures.find(spec.architecture()).map(Architecture::embeds).orElse(false);
+        Set<Task> tasks = servable(spec.head());
+        if (embeds) {
+            tasks.add(Task.FEATURE_EXTRACTION);
+            tasks.add(Task.SENTENCE_SIMILARITY);
+        }
+        return tasks;
+    }
+
     static Set<Task> servable(Head head) {
         Set<Task> tasks = new LinkedHashSet<>();
         switch (head) {
@@ -65,7 +79,7 @@ final class TaskResolver {
     }
 
     private static ModelportException unsupported(ModelSpec spec, String what) {
-        String tasks = servable(spec.head()).stream().map(Task::wireName).collect(Collectors.joining(", "));
+        String tasks = servable(spec).stream().map(Task::wireName).collect(Collectors.joining(", "));
         String message = spec.architecture() + " cannot serve " + what + "; it can serve: "
                 + tasks;
         return new ModelportException(ErrorCode.UNSUPPORTED_TASK, message);

@@ -4,10 +4,13 @@ import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
 import dev.modelport.runtime.bert.BertFamily;
 import dev.modelport.runtime.distilbert.DistilBertFamily;
+import dev.modelport.runtime.gemma.GemmaFamily;
 import dev.modelport.runtime.gpt2.Gpt2Family;
 import dev.modelport.runtime.llama.LlamaFamily;
+import dev.modelport.runtime.phi3.Phi3Family;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -18,11 +21,21 @@ public final class Architectures {
 
     private static final Map<String, Architecture> BY_NAME = Stream
             .of(BertFamily.architectures(), DistilBertFamily.architectures(), Gpt2Family.architectures(),
-                    LlamaFamily.architectures())
+                    LlamaFamily.architectures(), GemmaFamily.architectures(), Phi3Family.architectures())
             .flatMap(List::stream)
             .collect(Collectors.toMap(Architecture::name, Function.identity(), (a, b) -> a, TreeMap::new));
 
+    /** Architectures people ask for that are refused with more to say than the list of supported ones. */
+    private static final Map<String, String> REFUSALS = Map.of(
+            "Gemma3ForConditionalGeneration", "the multimodal (image and text) Gemma 3 is not supported; text-only Gemma 3"
+                    + " checkpoints are (Gemma3ForCausalLM, model_type gemma3_text, e.g. google/gemma-3-1b-it)");
+
     private Architectures() {
+    }
+
+    /** The architecture registered under {@code name}, if any. */
+    public static Optional<Architecture> find(String name) {
+        return Optional.ofNullable(name == null ? null : BY_NAME.get(name));
     }
 
     public static List<String> supported() {
@@ -32,8 +45,9 @@ public final class Architectures {
     public static Architecture require(String name) {
         Architecture a = BY_NAME.get(name);
         if (a == null) {
+            String why = REFUSALS.containsKey(name) ? ": " + REFUSALS.get(name) : "";
             throw new ModelportException(ErrorCode.UNSUPPORTED_ARCHITECTURE,
-                    "architecture " + name + " is not supported; supported: " + String.join(", ", supported()));
+                    "architecture " + name + " is not supported" + why + "; supported: " + String.join(", ", supported()));
         }
         return a;
     }

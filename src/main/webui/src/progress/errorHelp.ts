@@ -19,7 +19,8 @@ const HELP: Record<string, string> = {
   MEMORY_LIMIT_EXCEEDED:
     'The model needs more memory than MAX_MEMORY_PER_MODEL_GB or the device has free. Use float16, another device, or a smaller model.',
   UNSUPPORTED_ARCHITECTURE:
-    'Modelport does not implement this architecture yet. BERT, DistilBERT, RoBERTa/XLM-R and GPT-2 models work.',
+    'Modelport does not implement this architecture yet. BERT, DistilBERT, RoBERTa/XLM-R, GPT-2, Llama, Mistral, Qwen2, Qwen3, ' +
+    'Gemma 2, Gemma 3 (text only) and Phi-3 models work.',
   UNSUPPORTED_TASK: 'Choose another task in the settings step; the model’s heads do not serve this one.',
   UNSUPPORTED_MODEL_FILES: 'The repository has no safetensors or TorchScript weights Modelport can read.',
   INVALID_CHECKPOINT: 'The weights do not match the model’s config.json. Try another revision.',

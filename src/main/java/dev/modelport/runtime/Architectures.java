@@ -30,7 +30,22 @@ public final class Architectures {
             "Gemma3ForConditionalGeneration", "the multimodal (image and text) Gemma 3 is not supported; text-only Gemma 3"
                     + " checkpoints are (Gemma3ForCausalLM, model_type gemma3_text, e.g. google/gemma-3-1b-it)");
 
+    /**
+     * Architectures whose repos on the Hub ship their own modeling code ({@code auto_map}) although
+     * transformers has the same class natively and runs them with it unless asked to trust remote
+     * code: Microsoft's Phi-3, Phi-3.5 and Phi-4-mini repos (model_type {@code phi3}) carry the
+     * modeling_phi3.py that became transformers' Phi3ForCausalLM. Their auto_map is ignored, as
+     * transformers ignores it; any other auto_map is refused (e.g. a {@code bert} config whose code is
+     * a different model).
+     */
+    private static final Map<String, String> NATIVE_DESPITE_REPO_CODE = Map.of("Phi3ForCausalLM", "phi3");
+
     private Architectures() {
+    }
+
+    /** Whether a config naming {@code name} and {@code modelType} with an {@code auto_map} still runs natively. */
+    public static boolean runsNativelyDespiteRepoCode(String name, String modelType) {
+        return modelType != null && modelType.equals(NATIVE_DESPITE_REPO_CODE.get(name));
     }
 
     /** The architecture registered under {@code name}, if any. */

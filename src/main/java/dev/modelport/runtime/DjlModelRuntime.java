@@ -59,7 +59,7 @@ public final class DjlModelRuntime implements ModelRuntime {
                     "config.json names no architecture; supported: " + String.join(", ", Architectures.supported()));
         }
         String name = architectures.get(0).asText();
-        if (config.has("auto_map")) {
+        if (config.has("auto_map") && !Architectures.runsNativelyDespiteRepoCode(name, config.path("model_type").asText(null))) {
             throw new ModelportException(ErrorCode.UNSUPPORTED_ARCHITECTURE, "architecture " + name
                     + " needs the repo's own Python code (auto_map / trust_remote_code), which is never run here; supported: "
                     + String.join(", ", Architectures.supported()));

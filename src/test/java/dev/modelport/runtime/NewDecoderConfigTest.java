@@ -167,6 +167,19 @@ class NewDecoderConfigTest {
     }
 
     @Test
+    void phi3ReposThatShipTheirModelingCodeRunNatively() throws Exception {
+        // microsoft/Phi-3-mini-4k-instruct's config.json names its modeling_phi3.py, which is transformers' own now
+        ObjectNode phi3 = base("Phi3ForCausalLM", "phi3", 2);
+        phi3.putObject("auto_map").put("AutoModelForCausalLM", "modeling_phi3.Phi3ForCausalLM");
+        assertEquals("Phi3ForCausalLM", inspect(phi3).architecture());
+        ObjectNode other = base("Gemma2ForCausalLM", "gemma2", 2);
+        other.putObject("auto_map").put("AutoModelForCausalLM", "modeling_custom.Custom");
+        ModelportException e = refused(other);
+        assertEquals(ErrorCode.UNSUPPORTED_ARCHITECTURE, e.code());
+        assertTrue(e.getMessage().contains("trust_remote_code"), e.getMessage());
+    }
+
+    @Test
     void phi3WithoutScalingIsPlainRope() throws Exception {
         Map<String, String> v = values(base("Phi3ForCausalLM", "phi3", 2).put("sliding_window", 2047));
         assertEquals("default", v.get("rope_type"));

@@ -56,6 +56,8 @@ except ImportError:
 
 T_MAJOR = int(transformers.__version__.split(".")[0])
 
+import cases_decoders2  # noqa: E402  Qwen3, Gemma 2/3, Phi-3 decoders and decoder embedding models
+
 # ---------------------------------------------------------------------------------------------
 # sizes and initialisation
 
@@ -951,6 +953,7 @@ def phase_t5(out, only):
     for case, family, desc, kw in dec:
         if want(case):
             decoder_case(out, case, family, desc, **kw)
+    cases_decoders2.add_t5_cases(sys.modules[__name__], out, want)
 
     # MPNet, ModernBERT, DeBERTa-v2/v3, zero-shot and text-pair cases (cases_encoders2.py)
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

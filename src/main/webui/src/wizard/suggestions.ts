@@ -35,5 +35,9 @@ export const SUGGESTIONS: Suggestion[] = [
   { modelId: 'MoritzLaurer/DeBERTa-v3-base-mnli-fever-anli', task: 'zero-shot-classification', note: 'DeBERTa-v3 NLI, any labels' },
   { modelId: 'answerdotai/ModernBERT-base', task: 'fill-mask', note: 'ModernBERT, 8k context' },
   { modelId: 'BAAI/bge-small-en-v1.5', task: 'feature-extraction', note: 'Retrieval embeddings' },
+  { modelId: 'Qwen/Qwen3-Embedding-0.6B', task: 'feature-extraction', note: 'Qwen3 embeddings, instruction prompts' },
   { modelId: 'openai-community/gpt2', task: 'text-generation', note: 'GPT-2 small, 548 MB' },
+  { modelId: 'Qwen/Qwen3-0.6B', task: 'text-generation', note: 'Qwen3 chat model, 1.5 GB' },
+  { modelId: 'google/gemma-3-1b-it', task: 'text-generation', note: 'Gemma 3 text, gated (needs HF_TOKEN)' },
+  { modelId: 'microsoft/Phi-3-mini-4k-instruct', task: 'text-generation', note: 'Phi-3 mini, 7.6 GB' },
 ]

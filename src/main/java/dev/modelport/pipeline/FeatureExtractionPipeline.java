@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * feature-extraction: one pooled vector per input, pooled and normalized as the repo's
  * sentence-transformers files say. Parameters: {@code pooling} (none|mean|cls|max; none gives the
- * [T,H] token vectors of the real tokens) and {@code normalize} (true|false).
+ * [T,H] token vectors of the real tokens), {@code normalize} (true|false), and the instruction
+ * prompt ({@code prompt_name} or {@code prompt}; {@link SentencePrompts}).
  */
 final class FeatureExtractionPipeline implements Pipeline {
     private static final Set<String> POOLING_PARAM = Set.of("none", "mean", "cls", "max");
@@ -19,10 +20,12 @@ final class FeatureExtractionPipeline implements Pipeline {
     private final PipelineContext context;
     private final Pooling pooling;
     private final boolean lowercase;
+    private final SentencePrompts prompts;
 
     FeatureExtractionPipeline(PipelineContext context) {
         this.context = context;
         this.pooling = Pooling.of(context.files());
+        this.prompts = SentencePrompts.of(context.files());
         // sentence-transformers lowercases before tokenizing when its config says so
         this.lowercase = context.files().sentenceBertConfig().path("do_lower_case").asBoolean(false);
     }
@@ -44,7 +47,7 @@ final class FeatureExtractionPipeline implements Pipeline {
         Pooling effective = pooling.with(mode == null || mode.equals("none") ? null : List.of(mode),
                 params.optionalBool("normalize"));
 
-        List<Encoded> rows = encode(texts.texts());
+        List<Encoded> rows = encode(SentencePrompts.apply(prompts.choose(params), texts.texts()));
         FloatTensor hidden = context.hiddenStates(rows);
         ArrayNode results = Json.array();
         for (int b = 0; b < rows.size(); b++) {
@@ -67,12 +70,13 @@ final class FeatureExtractionPipeline implements Pipeline {
 
     @Override
     public java.util.OptionalInt countTokens(List<String> texts) {
-        return java.util.OptionalInt.of(encode(texts).stream().mapToInt(Encoded::length).sum());
+        List<String> prompted = SentencePrompts.apply(prompts.choose(Params.of(null)), texts);
+        return java.util.OptionalInt.of(encode(prompted).stream().mapToInt(Encoded::length).sum());
     }
 
-    /** Pooled vectors of the texts, in one batch (sentence-similarity's use). */
-    List<float[]> embed(List<String> texts) {
-        List<Encoded> rows = encode(texts);
+    /** Pooled vectors of the texts, in one batch (sentence-similarity's use), with the prompt the parameters ask for. */
+    List<float[]> embed(List<String> texts, Params params) {
+        List<Encoded> rows = encode(SentencePrompts.apply(prompts.choose(params), texts));
         FloatTensor hidden = context.hiddenStates(rows);
         List<float[]> out = new ArrayList<>(rows.size());
         for (int b = 0; b < rows.size(); b++) {

@@ -86,6 +86,18 @@ final class Params {
         return text;
     }
 
+    /** A string; null when absent or null. */
+    String text(String name) {
+        if (!has(name) || node.get(name).isNull()) {
+            return null;
+        }
+        JsonNode value = node.get(name);
+        if (!value.isTextual()) {
+            throw invalid("'" + name + "' must be a string, got " + value);
+        }
+        return value.asText();
+    }
+
     /** A string or a list of strings; null when absent. */
     List<String> stringList(String name) {
         if (!has(name) || node.get(name).isNull()) {

@@ -29,7 +29,7 @@ final class SentenceSimilarityPipeline implements Pipeline {
         if (inputs != null && (inputs.isTextual() || inputs.isArray())) {
             return embeddings.run(inputs, parameters);
         }
-        Params.of(parameters);
+        Params params = Params.of(parameters);
         if (inputs == null || !inputs.isObject() || !inputs.path("source_sentence").isTextual()
                 || !inputs.path("sentences").isArray() || inputs.path("sentences").isEmpty()) {
             throw Params.invalid("'inputs' must be {\"source_sentence\": \"...\", \"sentences\": [\"...\", ...]} "
@@ -43,7 +43,7 @@ final class SentenceSimilarityPipeline implements Pipeline {
             }
             texts.add(sentence.asText());
         }
-        List<float[]> vectors = embeddings.embed(texts);
+        List<float[]> vectors = embeddings.embed(texts, params);
         ArrayNode scores = Json.array();
         for (int i = 1; i < vectors.size(); i++) {
             scores.add(Pooling.cosine(vectors.getFirst(), vectors.get(i)));

@@ -40,7 +40,13 @@ public final class TaskPipelineFactory implements PipelineFactory {
         if (task == Task.TEXT_GENERATION) {
             return textGeneration(model, files);
         }
-        if (!(model instanceof EncoderModel encoderModel)) {
+        EncoderModel encoderModel;
+        if (model instanceof EncoderModel encoder) {
+            encoderModel = encoder;
+        } else if (model instanceof DecoderModel decoder && (task == Task.FEATURE_EXTRACTION || task == Task.SENTENCE_SIMILARITY)) {
+            // embeddings from a causal LM's last hidden state (TaskResolver allowed it for this architecture)
+            encoderModel = new DecoderEmbeddings(decoder);
+        } else {
             throw new ModelportException(ErrorCode.UNSUPPORTED_TASK,
                     model.spec().architecture() + " is a causal language model; it serves text-generation");
         }
@@ -82,6 +88,11 @@ public final class TaskPipelineFactory implements PipelineFactory {
         if (!(model instanceof DecoderModel decoder)) {
             throw new ModelportException(ErrorCode.UNSUPPORTED_TASK,
                     model.spec().architecture() + " is not loaded as a decoder; text-generation needs a causal language model");
+        }
+        if (!decoder.hasLmHead()) {
+            throw new ModelportException(ErrorCode.UNSUPPORTED_TASK, "the checkpoint of " + model.spec().architecture()
+                    + " has no lm_head.weight (a base model saved for embeddings): it serves feature-extraction and"
+                    + " sentence-similarity, not text-generation");
         }
         TextGenerationPipeline pipeline = TextGenerationPipeline.create(decoder, files);
         try {

@@ -2,6 +2,8 @@ package dev.modelport.pipeline;
 
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
+import dev.modelport.runtime.Architecture;
+import dev.modelport.runtime.Architectures;
 import dev.modelport.runtime.Head;
 import dev.modelport.runtime.ModelSpec;
 
@@ -15,7 +17,9 @@ import java.util.stream.Collectors;
  * serves it, else the hub's pipeline_tag if the head serves that, else the head's own task. Every
  * encoder can also serve feature-extraction and sentence-similarity from its hidden states; a
  * sequence classifier trained on NLI (a label2id label starting with "entail") also serves
- * zero-shot-classification; a causal language model serves text-generation only.
+ * zero-shot-classification; a causal language model serves text-generation, and also those two
+ * where its architecture is one that embedding models are built on (Qwen3, Gemma 2 and 3:
+ * Qwen3-Embedding's pipeline_tag is feature-extraction, so it gets that task without asking).
  */
 final class TaskResolver {
     private TaskResolver() {
@@ -48,8 +52,8 @@ final class TaskResolver {
 
     /** The head's own task first. */
     static Set<Task> servable(ModelSpec spec) {
-        Head head = spec.head();
         Set<Task> tasks = new LinkedHashSet<>();
+        Head head = spec.head();
         switch (head) {
             case SEQUENCE_CLASSIFICATION -> {
                 tasks.add(Task.TEXT_CLASSIFICATION);
@@ -64,7 +68,8 @@ final class TaskResolver {
             case BASE -> {
             }
         }
-        if (head != Head.CAUSAL_LM) {
+        boolean embeds = Architectures.find(spec.architecture()).map(Architecture::embeds).orElse(false);
+        if (head != Head.CAUSAL_LM || embeds) {
             tasks.add(Task.FEATURE_EXTRACTION);
             tasks.add(Task.SENTENCE_SIMILARITY);
         }

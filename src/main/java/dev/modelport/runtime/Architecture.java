@@ -8,8 +8,15 @@ import java.util.Set;
  * {@link Architectures} is the registry.
  *
  * @param modelTypes the config {@code model_type} values this architecture accepts
+ * @param embeds a decoder whose last hidden state also serves embeddings (feature-extraction,
+ *     sentence-similarity), as the repos of embedding models built on it use it (Qwen3-Embedding);
+ *     encoders always do
  */
-public record Architecture(String name, Set<String> modelTypes, Head head, ModelFamily family) {
+public record Architecture(String name, Set<String> modelTypes, Head head, ModelFamily family, boolean embeds) {
+
+    public Architecture(String name, Set<String> modelTypes, Head head, ModelFamily family) {
+        this(name, modelTypes, head, family, false);
+    }
 
     public boolean isDecoder() {
         return head == Head.CAUSAL_LM;

@@ -16,6 +16,8 @@ import java.util.List;
  */
 final class ScriptDecoder extends ScriptModel implements DecoderModel {
 
+    private volatile Boolean hasLmHead;
+
     ScriptDecoder(ScriptProgram program, ModelSpec spec, String device, DtypePolicy.Choice dtype, long memoryBytes) {
         super(program, spec, device, dtype, memoryBytes);
     }
@@ -78,6 +80,38 @@ final class ScriptDecoder extends ScriptModel implements DecoderModel {
         InputCheck.ids(ids, spec().facts());
         fits(ids.length);
         return program.floats("logits", ScriptArg.ids(ids));
+    }
+
+    @Override
+    public boolean hasLmHead() {
+        Boolean known = hasLmHead;
+        if (known == null) {
+            known = program.number("decoder_generates") != 0;
+            hasLmHead = known;
+        }
+        return known;
+    }
+
+    @Override
+    public FloatTensor hiddenStates(EncoderBatch batch) {
+        EncoderBatch checked = InputCheck.check(batch, spec().facts());
+        fits(checked.sequenceLength());
+        // causal attention keeps padding after a row's tokens out of them, not padding before
+        for (long[] row : checked.attentionMask()) {
+            for (int t = 1; t < row.length; t++) {
+                if (row[t] != 0 && row[t - 1] == 0) {
+                    throw new ModelportException(ErrorCode.INVALID_INPUT,
+                            "a causal language model's rows must be right-padded (attention mask ones, then zeros)");
+                }
+            }
+        }
+        return program.floats("decoder_hidden_states", ScriptArg.ids(checked.inputIds()));
+    }
+
+    @Override
+    public java.util.Optional<QuantizationError> measureHiddenQuantization(EncoderBatch batch) {
+        EncoderBatch checked = InputCheck.check(batch, spec().facts());
+        return compareWithFloat32(() -> hiddenStates(checked), out -> ScriptEncoder.realTokens(out, checked));
     }
 
     @Override

@@ -47,7 +47,7 @@ final class ScriptEncoder extends ScriptModel implements EncoderModel {
     }
 
     /** For a per-token output [B,T,C], the rows of real tokens; null (all rows) for a per-sequence one. */
-    private static boolean[] realTokens(FloatTensor out, EncoderBatch batch) {
+    static boolean[] realTokens(FloatTensor out, EncoderBatch batch) {
         if (out.shape().length != 3) {
             return null;
         }

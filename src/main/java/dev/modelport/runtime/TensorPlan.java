@@ -65,6 +65,13 @@ public final class TensorPlan {
         return out;
     }
 
+    /** Each planned tensor's shape, by the first name it may be stored under, in plan order. */
+    public Map<String, long[]> storedShapes() {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        expected.forEach(e -> shapes.put(e.stored().get(0), e.shape().clone()));
+        return shapes;
+    }
+
     /** Matches the checkpoint against the plan; the weights to hand over, in plan order. */
     public List<Weight> resolve(Checkpoint checkpoint) {
         List<Weight> weights = new ArrayList<>(expected.size());
@@ -128,6 +135,20 @@ public final class TensorPlan {
                 throw new IllegalStateException(name + " is planned twice");
             }
             return this;
+        }
+
+        /** A linear layer's {@code weight [out, in]}, and its {@code bias [out]} when it has one. */
+        public Builder linear(String module, long out, long in, boolean bias) {
+            expect(module + ".weight", out, in);
+            if (bias) {
+                expect(module + ".bias", out);
+            }
+            return this;
+        }
+
+        /** Whether a tensor is planned under the name the program asks for. */
+        public boolean plans(String name) {
+            return expected.containsKey(name);
         }
 
         /** A stored tensor the program knowingly does without (e.g. a copy of a tied weight). */

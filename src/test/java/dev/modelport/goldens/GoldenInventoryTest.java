@@ -38,7 +38,8 @@ class GoldenInventoryTest {
                 "RobertaForTokenClassification", "RobertaForMaskedLM", "RobertaForQuestionAnswering", "XLMRobertaModel",
                 "XLMRobertaForSequenceClassification", "DistilBertModel", "DistilBertForSequenceClassification",
                 "DistilBertForTokenClassification", "DistilBertForMaskedLM", "DistilBertForQuestionAnswering",
-                "GPT2LMHeadModel", "LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM",
+                "GPT2LMHeadModel", "LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM", "Qwen3ForCausalLM",
+                "Gemma2ForCausalLM", "Gemma3ForCausalLM", "Phi3ForCausalLM", "Gemma3TextModel",
                 "MPNetModel", "MPNetForSequenceClassification", "MPNetForMaskedLM", "ModernBertModel",
                 "ModernBertForSequenceClassification", "ModernBertForMaskedLM", "ModernBertForTokenClassification",
                 "DebertaV2Model", "DebertaV2ForSequenceClassification", "DebertaV2ForTokenClassification")) {
@@ -53,7 +54,11 @@ class GoldenInventoryTest {
         assertTrue(all.stream().anyMatch(c -> Files.isRegularFile(c.dir().resolve("model.safetensors.index.json"))),
                 "a sharded checkpoint");
         for (Goldens.Case c : all) {
-            JsonNode outputs = c.json().path(c.kind().equals("encoder") ? "outputs" : "prompts");
+            JsonNode outputs = c.json().path(switch (c.kind()) {
+                case "encoder" -> "outputs";
+                case "embedding" -> "embeddings";
+                default -> "prompts";
+            });
             assertTrue(outputs.size() > 0, c.name() + " has outputs to compare");
         }
     }

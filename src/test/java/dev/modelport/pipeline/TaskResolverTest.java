@@ -86,4 +86,24 @@ class TaskResolverTest {
         assertEquals(ErrorCode.UNSUPPORTED_TASK, assertThrows(ModelportException.class,
                 () -> factory.resolveTask(spec("BertModel", Head.BASE), null, "text-generation")).code());
     }
+
+    @Test
+    void decodersThatEmbeddingModelsBuildOnServeEmbeddingsToo() {
+        ModelSpec qwen3 = new ModelSpec("Qwen3ForCausalLM", "qwen3", Head.CAUSAL_LM, Json.object(), null);
+        assertEquals(Task.TEXT_GENERATION, factory.resolveTask(qwen3, null, null));
+        assertEquals(Task.TEXT_GENERATION, factory.resolveTask(qwen3, "text-generation", null));
+        // Qwen3-Embedding's config.json names Qwen3ForCausalLM; its pipeline_tag picks the task
+        assertEquals(Task.FEATURE_EXTRACTION, factory.resolveTask(qwen3, "feature-extraction", null));
+        assertEquals(Task.SENTENCE_SIMILARITY, factory.resolveTask(qwen3, null, "sentence-similarity"));
+        ModelSpec gemma = new ModelSpec("Gemma2ForCausalLM", "gemma2", Head.CAUSAL_LM, Json.object(), null);
+        assertEquals(Task.FEATURE_EXTRACTION, factory.resolveTask(gemma, null, "feature-extraction"));
+        ModelSpec gemmaBase = new ModelSpec("Gemma3TextModel", "gemma3_text", Head.BASE, Json.object(), null);
+        assertEquals(Task.FEATURE_EXTRACTION, factory.resolveTask(gemmaBase, null, null));
+        ModelportException e = assertThrows(ModelportException.class, () -> factory.resolveTask(gemmaBase, null, "text-generation"));
+        assertEquals(ErrorCode.UNSUPPORTED_TASK, e.code());
+        // Phi-3 is not one of them
+        ModelSpec phi3 = new ModelSpec("Phi3ForCausalLM", "phi3", Head.CAUSAL_LM, Json.object(), null);
+        assertEquals(ErrorCode.UNSUPPORTED_TASK, assertThrows(ModelportException.class,
+                () -> factory.resolveTask(phi3, null, "feature-extraction")).code());
+    }
 }

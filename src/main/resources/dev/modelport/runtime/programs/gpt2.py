@@ -53,7 +53,7 @@ class GPT2Block:
         q = __torch__.nn.split_heads(qkv[:, :, :width], self.heads, self.head_dim)
         k = __torch__.nn.split_heads(qkv[:, :, width:2 * width], self.heads, self.head_dim)
         v = __torch__.nn.split_heads(qkv[:, :, 2 * width:], self.heads, self.head_dim)
-        attended = __torch__.causal.attend_rows(q, k, v, caches, self.layer, 0, self.scaling)
+        attended = __torch__.causal.attend_rows(q, k, v, caches, self.layer, 0, self.scaling, 0.0)
         x = x + self.attn_proj.forward(__torch__.nn.merge_heads(attended))
         inner = __torch__.nn.activation(self.c_fc.forward(self.ln_2.forward(x)), self.act)
         return x + self.mlp_proj.forward(inner)

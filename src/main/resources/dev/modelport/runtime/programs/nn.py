@@ -130,6 +130,12 @@ class Config:
             return annotate(List[int], [])
         return [int(part) for part in text.split(",")]
 
+    def get_floats(self, key: str) -> List[float]:
+        text = self.values[key]
+        if text == "":
+            return annotate(List[float], [])
+        return [float(part) for part in text.split(",")]
+
     def get_strs(self, key: str) -> List[str]:
         text = self.values[key]
         if text == "":
@@ -272,9 +278,11 @@ def padding_mask(attention_mask: Tensor) -> Tensor:
 
 class KvCache:
     # One sequence's keys and values, per layer [1, kv_heads, capacity, head_dim] at the compute
-    # dtype, written in place up to length; the buffers double when a call needs more room.
+    # dtype, written in place up to length; the buffers double when a call needs more room. ids
+    # holds the sequence's tokens only for models that may recompute it (causal.CausalLM.recompute_at).
     keys : List[Tensor]
     values : List[Tensor]
+    ids : Tensor
     length : int
     capacity : int
     limit : int
@@ -285,6 +293,7 @@ class KvCache:
         self.length = 0
         self.keys = [torch.zeros([1, heads, self.capacity, head_dim], dtype=dtype, device=device) for _ in range(layers)]
         self.values = [torch.zeros([1, heads, self.capacity, head_dim], dtype=dtype, device=device) for _ in range(layers)]
+        self.ids = torch.zeros([0], dtype=torch.int64, device=device)
 
     def reserve(self, added: int):
         total = self.length + added
@@ -314,3 +323,7 @@ class KvCache:
 
     def advance(self, added: int):
         self.length = self.length + added
+
+    def clear(self):
+        # the sequence is to be computed again from its first token (the buffers are reused)
+        self.length = 0

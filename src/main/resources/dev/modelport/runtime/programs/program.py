@@ -105,6 +105,15 @@ class Decoder(Interface):
     def logits(self, input_ids: Tensor) -> Tensor:
         pass
 
+    # the last hidden state [B, T, H] of right-padded rows input_ids [B, T], each from position 0
+    # (embeddings from a causal LM)
+    def hidden(self, input_ids: Tensor) -> Tensor:
+        pass
+
+    # whether the model has an LM head (a base model saved for embeddings has none)
+    def generates(self) -> bool:
+        pass
+
 
 class Program(Module):
     __parameters__ = []
@@ -192,6 +201,12 @@ class Program(Module):
 
     def logits(self, input_ids: Tensor) -> Tensor:
         return __torch__.program.to_java(self.decoder().logits(input_ids.to(self.device())))
+
+    def decoder_hidden_states(self, input_ids: Tensor) -> Tensor:
+        return __torch__.program.to_java(self.decoder().hidden(input_ids.to(self.device())))
+
+    def decoder_generates(self) -> int:
+        return int(self.decoder().generates())
 
     def cache_length(self, cache: __torch__.nn.KvCache) -> int:
         return cache.length

@@ -19,8 +19,8 @@ const HELP: Record<string, string> = {
   MEMORY_LIMIT_EXCEEDED:
     'The model needs more memory than MAX_MEMORY_PER_MODEL_GB or the device has free. Choose bfloat16 or int8 on the hardware step, another device, or a smaller model.',
   UNSUPPORTED_ARCHITECTURE:
-    'Modelport does not implement this architecture yet. BERT, DistilBERT, RoBERTa/XLM-R, MPNet, ModernBERT, DeBERTa-v2/v3, ' +
-    'GPT-2, Llama, Mistral, Qwen2, Qwen3, Gemma 2, Gemma 3 (text only) and Phi-3 models work.',
+    'Modelport does not run this architecture yet. It runs BERT, DistilBERT, RoBERTa/XLM-R, MPNet, ModernBERT, ' +
+    'DeBERTa-v2/v3, GPT-2, Llama, Mistral, Qwen2, Qwen3, Gemma 2, Gemma 3 (text only) and Phi-3 models: pick one of those.',
   UNSUPPORTED_TASK: 'Choose another task in the settings step; the model’s heads do not serve this one.',
   UNSUPPORTED_MODEL_FILES:
     'The repository has no weights Modelport can read (safetensors, pytorch_model.bin or TorchScript), or they are in a form it does not read.',

@@ -110,10 +110,13 @@ export const api = {
     ),
 }
 
-/** The WebSocket URL of a deployment's progress, on this page's origin, with the key as `token`. */
+/**
+ * The WebSocket URL of a deployment's progress, on this page's origin, asking for the whole history
+ * (the log shows every stage from the start), with the key as `token`.
+ */
 export function progressSocketUrl(deploymentId: string, loc: Location = window.location): string {
   const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:'
   const key = getApiKey()
-  const query = key ? `?token=${encodeURIComponent(key)}` : ''
+  const query = '?history=true' + (key ? `&token=${encodeURIComponent(key)}` : '')
   return `${scheme}//${loc.host}/api/v1/ws/${encodeURIComponent(deploymentId)}${query}`
 }

@@ -26,9 +26,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * {@code WS /api/v1/ws/{id}}: on connect the deployment's bounded history (every stage change and the latest
- * download tick of each file, in order; the last of them is the latest event), then each new event in order;
- * the server closes normally after the terminal event. An unknown id gets an {@code error} event and a close.
+ * {@code WS /api/v1/ws/{id}}: on connect the latest event at once, then each new event in order (DESIGN.md);
+ * with {@code ?history=true} the deployment's bounded history first instead (every stage change and the
+ * latest download tick of each file, in order; the last of them is the latest event), which is what the
+ * web UI's progress log asks for. The server closes normally after the terminal event. An unknown id gets
+ * an {@code error} event and a close.
  *
  * <p>Connected with {@code ?generate=true}, the socket stays open after {@code completed} and
  * generates text for the frames it is sent ({@link SocketGenerations}); after {@code failed},
@@ -38,6 +40,7 @@ import java.util.regex.Pattern;
 public class ProgressSocket {
     private static final Logger LOG = Logger.getLogger(ProgressSocket.class);
     private static final Pattern GENERATE = Pattern.compile("(^|&)generate=(true|1)(&|$)");
+    private static final Pattern HISTORY = Pattern.compile("(^|&)history=(true|1)(&|$)");
 
     private final Map<String, Cancellable> subscriptions = new ConcurrentHashMap<>();
     private final Map<String, SocketGenerations> generating = new ConcurrentHashMap<>();
@@ -67,7 +70,8 @@ public class ProgressSocket {
         }
         String completed = DeploymentStatus.COMPLETED.wireName();
         String[] last = {null};
-        Cancellable sub = deployment.get().events()
+        boolean history = query != null && HISTORY.matcher(query).find();
+        Cancellable sub = (history ? deployment.get().eventsWithHistory() : deployment.get().events())
                 .onItem().transformToUniAndConcatenate(e -> {
                     last[0] = e.status();
                     return connection.sendText(write(e));

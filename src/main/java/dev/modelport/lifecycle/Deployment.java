@@ -95,12 +95,17 @@ public final class Deployment {
         return status;
     }
 
+    /** The latest event at once, then each new one; completes after the terminal one. */
+    public Multi<ProgressEvent> events() {
+        return stream.events();
+    }
+
     /**
      * The deployment's event history (stage changes and the latest download tick of each file, in order;
      * see {@link ProgressStream}), then each new event; completes after the terminal one.
      */
-    public Multi<ProgressEvent> events() {
-        return stream.events();
+    public Multi<ProgressEvent> eventsWithHistory() {
+        return stream.withHistory();
     }
 
     public ProgressEvent latestEvent() {

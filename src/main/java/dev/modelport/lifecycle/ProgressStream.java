@@ -10,8 +10,9 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
 
 /**
- * A deployment's events as a hot {@link Multi}: each new subscriber first gets the deployment's history, then
- * each new event, and completes after the terminal one.
+ * A deployment's events as hot {@link Multi}s that complete after the terminal event: {@link #events()} gives a
+ * new subscriber the latest event at once (DESIGN.md's contract for the WebSocket), then each new one;
+ * {@link #withHistory()} gives it the deployment's whole history first (the web UI's progress log).
  *
  * <p>The history is bounded: every stage change, plus only the latest download tick of each file (a newer tick
  * of a file replaces the older one, and goes to the end), at most {@link #MAX_HISTORY} events (the oldest ticks
@@ -24,7 +25,8 @@ final class ProgressStream {
 
     private final List<ProgressEvent> history = new ArrayList<>();
     private final Set<MultiEmitter<? super ProgressEvent>> subscribers = new CopyOnWriteArraySet<>();
-    private final Multi<ProgressEvent> events = Multi.createFrom().<ProgressEvent>emitter(this::subscribe);
+    private final Multi<ProgressEvent> withHistory = Multi.createFrom().<ProgressEvent>emitter(e -> subscribe(e, true));
+    private final Multi<ProgressEvent> latestFirst = Multi.createFrom().<ProgressEvent>emitter(e -> subscribe(e, false));
     private ProgressEvent latest;
     private boolean completed;
 
@@ -63,10 +65,14 @@ final class ProgressStream {
         return e.file() != null && e.bytesDone() != null;
     }
 
-    private synchronized void subscribe(MultiEmitter<? super ProgressEvent> emitter) {
+    private synchronized void subscribe(MultiEmitter<? super ProgressEvent> emitter, boolean fromTheStart) {
         // under the lock: no event can slip between the history and the live ones, nor come twice
         emitter.onTermination(() -> subscribers.remove(emitter));
-        history.forEach(emitter::emit);
+        if (fromTheStart) {
+            history.forEach(emitter::emit);
+        } else if (latest != null) {
+            emitter.emit(latest);
+        }
         if (completed) {
             emitter.complete();
         } else if (!emitter.isCancelled()) {
@@ -83,7 +89,13 @@ final class ProgressStream {
         return List.copyOf(history);
     }
 
+    /** The latest event at once, then each new one. */
     Multi<ProgressEvent> events() {
-        return events;
+        return latestFirst;
+    }
+
+    /** The bounded history (its last event is the latest), then each new one. */
+    Multi<ProgressEvent> withHistory() {
+        return withHistory;
     }
 }

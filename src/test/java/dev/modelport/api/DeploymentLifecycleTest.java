@@ -73,7 +73,9 @@ class DeploymentLifecycleTest {
         hub.throttle(40_000); // slow enough to see several download ticks
         String model = hub.freshRepo("ws-sentiment", Head.SEQUENCE_CLASSIFICATION);
         deploy(Map.of("model_id", model, "deployment_id", "ws-sentiment"));
-        ProgressClient ws = ProgressClient.connect(base.toString().replaceFirst("^http", "ws") + "api/v1/ws/ws-sentiment");
+        // with the history, as the UI connects: every event from the first, whenever the socket opens
+        ProgressClient ws = ProgressClient.connect(base.toString().replaceFirst("^http", "ws")
+                + "api/v1/ws/ws-sentiment?history=true");
         assertEquals(1000, ws.awaitClose(120), "server closes normally after the terminal event");
 
         List<String> statuses = ws.events.stream().map(e -> e.get("status").asText()).toList();
@@ -115,7 +117,13 @@ class DeploymentLifecycleTest {
                 .post("/api/v1/deployments/ws-sentiment/inference").then().statusCode(200)
                 .body("result.size()", equalTo(2)).body("result[0].size()", equalTo(2));
 
-        ProgressClient late = ProgressClient.connect(base.toString().replaceFirst("^http", "ws") + "api/v1/ws/ws-sentiment");
+        // the contract: a late subscriber gets the latest event at once, then the close
+        ProgressClient latest = ProgressClient.connect(base.toString().replaceFirst("^http", "ws") + "api/v1/ws/ws-sentiment");
+        assertEquals(1000, latest.awaitClose(10));
+        assertEquals(List.of("completed"), latest.events.stream().map(e -> e.get("status").asText()).toList());
+        // what the UI asks for: the whole history
+        ProgressClient late = ProgressClient.connect(base.toString().replaceFirst("^http", "ws")
+                + "api/v1/ws/ws-sentiment?history=true");
         assertEquals(1000, late.awaitClose(10));
         List<String> replayed = late.events.stream().map(e -> e.get("status").asText()).toList();
         assertEquals(ORDER, replayed.stream().distinct().toList(),

@@ -31,17 +31,34 @@ class ProgressStreamTest {
         ProgressStream stream = new ProgressStream();
         stream.emit(event(DeploymentStatus.INITIALIZING, 0));
         stream.emit(event(DeploymentStatus.VALIDATING, 10));
-        AssertSubscriber<ProgressEvent> sub = stream.events().subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        AssertSubscriber<ProgressEvent> sub = stream.withHistory().subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
         stream.emit(event(DeploymentStatus.DOWNLOADING, 15));
         stream.emit(event(DeploymentStatus.FAILED, 15));
         stream.emit(event(DeploymentStatus.CANCELLED, 15)); // after the end: dropped
         sub.assertCompleted();
         assertEquals(List.of("initializing", "validating", "downloading", "failed"), labels(sub));
 
-        AssertSubscriber<ProgressEvent> late = stream.events().subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        AssertSubscriber<ProgressEvent> late = stream.withHistory().subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
         late.assertCompleted();
         assertEquals(List.of("initializing", "validating", "downloading", "failed"), labels(late),
                 "an ended deployment's history, then completion");
+    }
+
+    @Test
+    void byDefaultASubscriberGetsTheLatestEventAtOnceThenEachNewOne() {
+        // DESIGN.md's WebSocket contract: "on connect the latest event at once, then each new one"
+        ProgressStream stream = new ProgressStream();
+        stream.emit(event(DeploymentStatus.INITIALIZING, 0));
+        stream.emit(event(DeploymentStatus.VALIDATING, 10));
+        AssertSubscriber<ProgressEvent> sub = stream.events().subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        assertEquals(List.of("validating"), labels(sub));
+        stream.emit(event(DeploymentStatus.DOWNLOADING, 15));
+        stream.emit(event(DeploymentStatus.FAILED, 15));
+        sub.assertCompleted();
+        assertEquals(List.of("validating", "downloading", "failed"), labels(sub));
+        AssertSubscriber<ProgressEvent> late = stream.events().subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        late.assertCompleted();
+        assertEquals(List.of("failed"), labels(late), "after the end: the terminal event, then completion");
     }
 
     @Test
@@ -56,7 +73,7 @@ class ProgressStreamTest {
         stream.emit(tick("tokenizer.json", 31, 420));
         stream.emit(tick("model.safetensors", 50, 900));
 
-        AssertSubscriber<ProgressEvent> late = stream.events().subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        AssertSubscriber<ProgressEvent> late = stream.withHistory().subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
         assertEquals(List.of("initializing", "validating", "downloading", "config.json@10", "tokenizer.json@420",
                 "model.safetensors@900"), labels(late), "in order, the latest event last");
         stream.emit(event(DeploymentStatus.LOADING, 55));
@@ -104,7 +121,7 @@ class ProgressStreamTest {
                 stream.emit(event(DeploymentStatus.FAILED, 55));
             });
             go.countDown();
-            AssertSubscriber<ProgressEvent> sub = stream.events().subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+            AssertSubscriber<ProgressEvent> sub = stream.withHistory().subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
             producer.join(TimeUnit.SECONDS.toMillis(10));
             sub.awaitCompletion();
             List<ProgressEvent> items = sub.getItems();

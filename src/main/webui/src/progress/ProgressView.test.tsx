@@ -150,7 +150,7 @@ describe('useProgressSocket', () => {
     vi.useFakeTimers()
     render(<Probe id="sentiment" />)
     const first = FakeSocket.all[0]
-    expect(first.url).toMatch(/^ws:\/\/[^/]+\/api\/v1\/ws\/sentiment$/)
+    expect(first.url).toMatch(/^ws:\/\/[^/]+\/api\/v1\/ws\/sentiment\?history=true$/)
     act(() => {
       first.onopen?.()
       first.emit(event({ status: 'validating', progress: 10 }))
@@ -203,6 +203,6 @@ describe('useProgressSocket', () => {
   it('adds the stored API key as token', () => {
     localStorage.setItem('modelport.api_key', 'k 1')
     render(<Probe id="a" />)
-    expect(FakeSocket.all[0].url).toMatch(/\/api\/v1\/ws\/a\?token=k%201$/)
+    expect(FakeSocket.all[0].url).toMatch(/\/api\/v1\/ws\/a\?history=true&token=k%201$/)
   })
 })

@@ -126,6 +126,12 @@ final class Seq2SeqGenerationConfig {
                     + ", which Modelport's encoder-decoder generation does not implement; refused rather than run"
                     + " differently from transformers");
         }
+        // a generation_config.json without the decoder's special tokens: config.json's, as the model config carries them
+        for (String token : List.of("decoder_start_token_id", "eos_token_id", "bos_token_id", "pad_token_id")) {
+            if (values.get(token).isNull() && config != null && config.hasNonNull(token)) {
+                values.set(token, config.get(token));
+            }
+        }
         Seq2SeqGenerationConfig repo = new Seq2SeqGenerationConfig(values);
         repo.check("the repo's generation settings");
         return repo;

@@ -184,6 +184,24 @@ class Seq2SeqGoldenTest {
         m.throwIfAny();
     }
 
+    /**
+     * int8 (dynamically quantized linears, T5's wo included): the deployment measures its own error
+     * while it is created, as for the other architectures, and then generates.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("lowPrecisionCases")
+    void int8MeasuresItsErrorAndGenerates(Goldens.Case c) {
+        try (LoadedModel loaded = GoldenRuns.load(c, "int8");
+             Pipeline p = new TaskPipelineFactory().create(loaded, c.dir(), Task.SUMMARIZATION)) {
+            assertEquals("int8", loaded.dtype());
+            var error = loaded.quantizationError().orElseThrow(() -> new AssertionError(c.name() + ": no measured int8 error"));
+            assertTrue(error.minCosine() > 0.5, c.name() + ": " + error);
+            JsonNode out = p.run(Goldens.JSON.getNodeFactory().textNode("hello world"),
+                    Goldens.JSON.createObjectNode().put("max_new_tokens", 4).put("num_beams", 2));
+            assertTrue(out.get(0).get("summary_text").isTextual(), out.toString());
+        }
+    }
+
     private static double bound(double transformersOwn, Goldens.Tensor golden) {
         return Math.max(2 * transformersOwn, LowPrecisionGoldenTest.floor("bfloat16", Mismatches.maxAbs(golden.data())));
     }

@@ -11,10 +11,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -22,6 +26,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -31,7 +39,8 @@ import org.junit.jupiter.api.Test;
  * and deployed through the API as a user would: a BART repo tagged summarization and a Marian repo
  * tagged translation get those tasks, answer transformers 4.57's pipeline outputs on the inference
  * route, stream greedy tokens as Server-Sent Events (the tokens' texts
- * concatenate to the text the same request answers unstreamed), refuse a streamed beam search
+ * concatenate to the text the same request answers unstreamed; the same over the deployment's
+ * WebSocket with {@code ?generate=true}), refuse a streamed beam search
  * before the stream starts, and a Marian repo without tokenizer.json is refused, saying why.
  */
 @QuarkusTest
@@ -41,6 +50,8 @@ class Seq2SeqDeploymentTest {
 
     @ConfigProperty(name = "test.hub-root")
     String hubRoot;
+    @TestHTTPResource("/")
+    URI base;
 
     private JsonNode publish(String golden, String repo, String hubMeta, boolean withTokenizer) throws Exception {
         Path source = Path.of(getClass().getClassLoader().getResource("goldens/" + golden).toURI());
@@ -130,6 +141,7 @@ class Seq2SeqDeploymentTest {
                         "translation of " + p.get("inputs") + " with " + p.get("parameters"));
             }
             streamsTheGreedyText("opus", "Marie lives in Paris and John lives in London.", "translation_text");
+            streamsOverTheWebSocket("opus", "hello world", "translation_text");
         } finally {
             undeploy("opus");
         }
@@ -139,6 +151,56 @@ class Seq2SeqDeploymentTest {
         JsonPath preflight = given().get("/api/v1/models/" + bare).then().statusCode(200).extract().jsonPath();
         assertFalse(preflight.getBoolean("supported"), preflight.prettify());
         assertTrue(preflight.getString("reason").contains("source.spm"), preflight.prettify());
+    }
+
+    /** Tokens over {@code WS /api/v1/ws/{id}?generate=true}, as text-generation sends them. */
+    private void streamsOverTheWebSocket(String deployment, String input, String key) throws Exception {
+        String text = result(deployment, input, JSON.valueToTree(Map.of("max_new_tokens", 8, "num_beams", 1)))
+                .get(0).get(key).asText();
+        BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+        WebSocket.Listener listener = new WebSocket.Listener() {
+            private final StringBuilder partial = new StringBuilder();
+
+            @Override
+            public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+                partial.append(data);
+                if (last) {
+                    try {
+                        frames.add(JSON.readTree(partial.toString()));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    partial.setLength(0);
+                }
+                socket.request(1);
+                return null;
+            }
+        };
+        String ws = base.toString().replace("localhost", "127.0.0.1").replaceFirst("^http", "ws")
+                + "api/v1/ws/" + deployment + "?generate=true";
+        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create(ws), listener).join();
+        try {
+            JsonNode frame;
+            do {
+                frame = frames.poll(60, TimeUnit.SECONDS);
+                assertTrue(frame != null, "the progress history");
+            } while (frame.has("status") && !frame.get("status").asText().equals("completed"));
+            socket.sendText(JSON.writeValueAsString(Map.of("inputs", input, "parameters", Map.of("max_new_tokens", 8),
+                    "request_id", "w")), true).join();
+            StringBuilder joined = new StringBuilder();
+            String last = null;
+            while (last == null) {
+                frame = frames.poll(60, TimeUnit.SECONDS);
+                assertTrue(frame != null && frame.has("token"), "a token frame: " + frame);
+                assertEquals("w", frame.get("request_id").asText());
+                joined.append(frame.get("token").get("text").asText());
+                last = frame.get("generated_text").isNull() ? null : frame.get("generated_text").asText();
+            }
+            assertEquals(text, last, "the WebSocket stream ends with the unstreamed text");
+            assertEquals(text, joined.toString());
+        } finally {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
+        }
     }
 
     /**

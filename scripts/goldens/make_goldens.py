@@ -960,6 +960,10 @@ def phase_t5(out, only):
     import cases_encoders2
     cases_encoders2.phase_t5(out, only, sys.modules[__name__])
 
+    # T5, BART and Marian encoder-decoders (cases_seq2seq.py)
+    import cases_seq2seq
+    cases_seq2seq.phase_t5(out, only, sys.modules[__name__])
+
 
 def phase_t4(out, only):
     def want(name):
@@ -1024,6 +1028,11 @@ def phase_t4(out, only):
                 p["output_transformers4"] = to_json(gen(p["inputs"], **p["parameters"]))
         write_golden(folder, golden, None)
         print(f"  {case:28s} + transformers {transformers.__version__} text-generation outputs")
+
+    # text2text-generation, summarization and translation on the encoder-decoder cases (cases_seq2seq.py)
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import cases_seq2seq
+    cases_seq2seq.phase_t4(out, only, sys.modules[__name__])
 
 
 def phase_check(out):

@@ -9,6 +9,9 @@ export type TaskName =
   | 'sentence-similarity'
   | 'text-generation'
   | 'zero-shot-classification'
+  | 'text2text-generation'
+  | 'summarization'
+  | 'translation'
 
 export interface ModelFile {
   path: string

@@ -113,6 +113,23 @@ describe('TryItPanel', () => {
     expect(onDone).toHaveBeenCalled()
   })
 
+  it('summarizes, translates or rewrites a text and shows the model\'s text', async () => {
+    const fetchMock = fakeFetch((method, url) =>
+      method === 'POST' && url.pathname === '/api/v1/deployments/bart-cnn/inference'
+        ? { status: 200, body: { status: 'success', result: [{ summary_text: 'A tall tower.' }], deployment_id: 'bart-cnn', inference_time_ms: 80 } }
+        : undefined,
+    )
+    vi.stubGlobal('fetch', fetchMock.fn)
+    render(<TryItPanel deployment={deployment({ task: 'summarization', deployment_id: 'bart-cnn' })} onDone={() => {}} />)
+    expect(screen.getByText('Summarization')).toBeInTheDocument()
+    const text = screen.getByLabelText('Article')
+    await userEvent.clear(text)
+    await userEvent.type(text, 'The tower is tall.')
+    await userEvent.click(screen.getByRole('button', { name: 'Run' }))
+    expect(await screen.findByTestId('text2text-result')).toHaveTextContent('A tall tower.')
+    expect(fetchMock.calls[0].body).toEqual({ inputs: 'The tower is tall.', parameters: { max_new_tokens: 64 } })
+  })
+
   it('shows an inference error with its code', async () => {
     vi.stubGlobal(
       'fetch',

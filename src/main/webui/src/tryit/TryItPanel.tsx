@@ -190,6 +190,32 @@ function EmbeddingPanel({ deployment, onDone }: PanelProps) {
   )
 }
 
+const TEXT2TEXT_SAMPLES: Record<string, [string, string, string]> = {
+  summarization: ['summary_text', 'Article', 'The tower is 324 metres tall, about the same height as an 81-storey building, and the tallest structure in Paris. Its base is square, measuring 125 metres on each side.'],
+  translation: ['translation_text', 'Text to translate', 'The house is wonderful.'],
+  'text2text-generation': ['generated_text', 'Input', 'Answer the question: what is the capital of France?'],
+}
+
+/** text2text-generation, summarization and translation: one input, the model's text. */
+function Text2TextPanel({ deployment, onDone }: PanelProps) {
+  const [key, label, sample] = TEXT2TEXT_SAMPLES[deployment.task ?? 'text2text-generation'] ?? TEXT2TEXT_SAMPLES['text2text-generation']
+  const [text, setText] = useState(sample)
+  const inf = useInference<Record<string, string>[] | Record<string, string>[][]>(deployment.deployment_id, onDone)
+  return (
+    <form className="tryit-form" onSubmit={(e) => { e.preventDefault(); inf.run({ inputs: text, parameters: { max_new_tokens: 64 } }) }}>
+      <TextArea id="text" label={label} value={text} onChange={setText} rows={4} />
+      <RunButton busy={inf.busy} />
+      <Outcome state={inf}>
+        {(r) => (
+          <div className="generated" data-testid="text2text-result">
+            {firstOf(r).map((o, i) => <p key={i}>{o[key]}</p>)}
+          </div>
+        )}
+      </Outcome>
+    </form>
+  )
+}
+
 function UnsupportedPanel({ deployment }: PanelProps) {
   return <p className="muted">No try-it panel for the task “{deployment.task}”. Use the examples below.</p>
 }
@@ -202,4 +228,7 @@ const PANELS: Record<string, (p: PanelProps) => React.ReactNode> = {
   'sentence-similarity': SimilarityPanel,
   'feature-extraction': EmbeddingPanel,
   'text-generation': GenerationPanel,
+  'text2text-generation': Text2TextPanel,
+  summarization: Text2TextPanel,
+  translation: Text2TextPanel,
 }

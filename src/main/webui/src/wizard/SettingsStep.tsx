@@ -17,6 +17,9 @@ export const TASK_HELP: Record<string, string> = {
     'Embeddings: one vector per text, for search, clustering and retrieval (also served at /v1/embeddings).',
   'sentence-similarity': 'Scores how close one sentence is to each of several others (cosine of their embeddings).',
   'text-generation': 'Continues a prompt token by token; chat models also answer at /v1/chat/completions.',
+  'text2text-generation': 'Writes a new text from the input (an encoder-decoder such as Flan-T5 follows the instruction in it).',
+  summarization: 'Writes a shorter text that sums up the input (beam search, as the model’s own settings say).',
+  translation: 'Translates the input; src_lang and tgt_lang pick the language pair when the model has several.',
 }
 
 /** A live deployment (not failed, cancelled or stopped) holding this id, which a deploy would be refused for. */

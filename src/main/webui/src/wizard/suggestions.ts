@@ -9,6 +9,9 @@ export const TASK_LABELS: Record<TaskName, string> = {
   'sentence-similarity': 'Sentence similarity',
   'text-generation': 'Text generation',
   'zero-shot-classification': 'Zero-shot classification',
+  'text2text-generation': 'Text-to-text generation',
+  summarization: 'Summarization',
+  translation: 'Translation',
 }
 
 export function taskLabel(task: string | null | undefined): string {
@@ -40,4 +43,7 @@ export const SUGGESTIONS: Suggestion[] = [
   { modelId: 'Qwen/Qwen3-0.6B', task: 'text-generation', note: 'Qwen3 chat model, 1.5 GB' },
   { modelId: 'google/gemma-3-1b-it', task: 'text-generation', note: 'Gemma 3 text, gated (needs HF_TOKEN)' },
   { modelId: 'microsoft/Phi-3-mini-4k-instruct', task: 'text-generation', note: 'Phi-3 mini, 7.6 GB' },
+  { modelId: 'facebook/bart-large-cnn', task: 'summarization', note: 'BART news summaries, 1.6 GB' },
+  { modelId: 'google-t5/t5-small', task: 'translation', note: 'T5, English to German/French, 242 MB' },
+  { modelId: 'google/flan-t5-base', task: 'text2text-generation', note: 'Flan-T5, follows instructions, 990 MB' },
 ]

@@ -92,7 +92,7 @@ public class DeploymentResource {
                         + s.status().wireName() + " (" + Math.round(s.progress()) + "%), not ready for inference"));
         input.checkLimits(config.limits().maxInputsPerRequest(), config.limits().maxInputChars());
         if (GenerationEvents.wantsStream(body)) {
-            return GenerationEvents.stream(generation.require(id), input, connection);
+            return GenerationEvents.stream(generation.requireGenerating(id), input, connection);
         }
         return Response.ok(InferenceResponse.of(id, model.infer(input))).type(MediaType.APPLICATION_JSON_TYPE).build();
     }

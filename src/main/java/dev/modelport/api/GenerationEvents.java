@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
 import dev.modelport.pipeline.GenerationResult;
+import dev.modelport.pipeline.PreparedGeneration;
 import dev.modelport.serving.GenerationCall;
 import dev.modelport.serving.InferenceInput;
 import io.vertx.core.http.HttpServerResponse;
@@ -33,7 +34,7 @@ final class GenerationEvents {
         return stream != null && stream.asBoolean(false);
     }
 
-    static Response stream(GenerationTargets.Target target, InferenceInput input, HttpServerResponse connection) {
+    static Response stream(GenerationTargets.Generating target, InferenceInput input, HttpServerResponse connection) {
         TokenStream tokens = open(target, input);
         return SseStream.response(connection, sse -> tokens.run(sse::send));
     }
@@ -42,19 +43,19 @@ final class GenerationEvents {
      * Admits and checks one streamed generation of an inference body; QUEUE_FULL, bad parameters and
      * a prompt over the context are thrown here, before any event.
      */
-    static TokenStream open(GenerationTargets.Target target, InferenceInput input) {
+    static TokenStream open(GenerationTargets.Generating target, InferenceInput input) {
         if (!input.inputs().isTextual()) {
             throw new ModelportException(ErrorCode.INVALID_INPUT, "Streaming takes one input string");
         }
         String prompt = input.inputs().asText();
         GenerationCall call = target.model().admitGeneration();
-        return new TokenStream(call, call.prepare(() -> GenerationPrompt.of(target.pipeline(), prompt, true, input.parameters())));
+        return new TokenStream(call, call.prepare(() -> target.pipeline().prepare(prompt, input.parameters(), true)));
     }
 
     /** An admitted generation whose events go to a sink; the sink answers false once its client is gone. */
-    record TokenStream(GenerationCall call, GenerationPrompt prompt) {
+    record TokenStream(GenerationCall call, PreparedGeneration prompt) {
         GenerationResult run(Predicate<ObjectNode> sink) {
-            StringBuilder text = new StringBuilder(prompt.params().returnFullText() ? prompt.text() : "");
+            StringBuilder text = new StringBuilder(prompt.textBefore());
             int[] count = {0};
             return call.stream((token, finish) -> {
                 text.append(token.text());
@@ -68,7 +69,7 @@ final class GenerationEvents {
                 } else {
                     event.put("generated_text", text.toString());
                     event.putObject("details").put("finish_reason", finish).put("generated_tokens", count[0])
-                            .put("prompt_tokens", prompt.tokens());
+                            .put("prompt_tokens", prompt.promptTokens());
                 }
                 return sink.test(event);
             }, prompt::generate);

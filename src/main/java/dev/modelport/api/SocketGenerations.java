@@ -65,7 +65,7 @@ final class SocketGenerations {
         try {
             InferenceInput input = InferenceInput.parse(body);
             input.checkLimits(maxInputs, maxChars);
-            GenerationEvents.open(targets.require(deploymentId), input).run(event -> send(event.put("request_id", requestId)));
+            GenerationEvents.open(targets.requireGenerating(deploymentId), input).run(event -> send(event.put("request_id", requestId)));
         } catch (ModelportException e) {
             sendError(requestId, e.code(), e.getMessage());
         } catch (RuntimeException e) {

@@ -28,6 +28,11 @@ public record UsageExamples(String curl, String python, String javascript) {
             case "sentence-similarity" -> "{\"inputs\": {\"source_sentence\": \"That is a happy person\", \"sentences\": [\"That is a happy dog\", \"Today is a sunny day\"]}}";
             case "token-classification" -> "{\"inputs\": \"My name is Sarah and I live in London\", \"parameters\": {\"aggregation_strategy\": \"simple\"}}";
             case "text-generation" -> "{\"inputs\": \"Once upon a time\", \"parameters\": {\"max_new_tokens\": 32}}";
+            case "summarization" -> "{\"inputs\": \"The tower is 324 metres tall, about the same height as an 81-storey"
+                    + " building, and the tallest structure in Paris.\", \"parameters\": {\"max_new_tokens\": 60}}";
+            case "translation" -> "{\"inputs\": \"The house is wonderful.\"}";
+            case "text2text-generation" -> "{\"inputs\": \"Answer the question: what is the capital of France?\", "
+                    + "\"parameters\": {\"max_new_tokens\": 32}}";
             case "feature-extraction" -> "{\"inputs\": [\"The first sentence\", \"The second one\"]}";
             case "zero-shot-classification" -> "{\"inputs\": \"I have a problem with my iphone that needs to be resolved asap!\", "
                     + "\"parameters\": {\"candidate_labels\": [\"urgent\", \"not urgent\", \"phone\", \"tablet\"]}}";

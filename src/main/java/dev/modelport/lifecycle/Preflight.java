@@ -28,6 +28,9 @@ public class Preflight {
     static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "spm.model");
     static final String NO_TOKENIZER = "No tokenizer.json (nor a spm.model Modelport converts) in the repo: Modelport"
             + " needs the fast-tokenizer file to tokenize text.";
+    static final String NO_MARIAN_TOKENIZER = "No tokenizer.json in the repo: Marian repos (Helsinki-NLP/opus-mt-*) ship"
+            + " MarianTokenizer's SentencePiece files (source.spm, target.spm, vocab.json), which Modelport does not read;"
+            + " it serves a Marian model whose repo has a tokenizer.json.";
 
     @Inject
     Components components;
@@ -77,6 +80,10 @@ public class Preflight {
             task = components.pipelines().resolveTask(spec, info.pipelineTag(), requestedTask).wireName();
             ModelChecks.requireDownloadWithinLimit(selection.totalBytes(), config.limits().maxModelSizeGb());
             ModelChecks.requireMemoryWithinLimit(memory, config.limits().maxMemoryPerModelGb());
+            if (!hasTokenizer && "marian".equals(spec.modelType())) {
+                warnings.set(warnings.indexOf(NO_TOKENIZER), NO_MARIAN_TOKENIZER);
+                throw new ModelportException(ErrorCode.UNSUPPORTED_MODEL_FILES, NO_MARIAN_TOKENIZER);
+            }
             if (!hasTokenizer) {
                 throw new ModelportException(ErrorCode.UNSUPPORTED_MODEL_FILES, warnings.getFirst());
             }

@@ -2,8 +2,6 @@ package dev.modelport.pipeline;
 
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
-import dev.modelport.runtime.DecoderModel;
-import dev.modelport.runtime.DecoderCache;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -11,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 
 /**
  * The device queue of one model's generations: forward passes run one at a time, in fair (FIFO)
@@ -18,24 +17,37 @@ import java.util.concurrent.Semaphore;
  * step (continuous batching: generations join and leave between steps). Batch-1 decoding is bound
  * by reading the weights, so a batch of B steps costs little more than one.
  *
+ * <p>A generation submits the rows of its step at once: one for a causal LM's or a greedy
+ * encoder-decoder's sequence, one per beam for a beam search. A turn takes whole submissions, up to
+ * {@code maxRows} rows (a submission larger than that runs alone).
+ *
  * <p>Leader/follower, no thread of its own: whoever gets the turn runs every pending step, and the
  * generations whose steps it ran find their logits ready when their own turn comes.
+ *
+ * @param <C> a sequence's cache handle ({@code DecoderCache}, {@code Seq2SeqCache})
  */
-final class GenerationBatcher {
-    private final DecoderModel model;
+final class GenerationBatcher<C> {
+
+    /** One batched decode step: token b follows cache b; each row's next-token logits. */
+    @FunctionalInterface
+    interface Stepper<C> {
+        float[][] step(List<C> caches, long[] tokens);
+    }
+
+    private final Stepper<C> stepper;
     private final int maxRows;
     private final Semaphore turns = new Semaphore(1, true);
-    private final ArrayDeque<Step> pending = new ArrayDeque<>();
+    private final ArrayDeque<Step<C>> pending = new ArrayDeque<>();
     /** Generations between their prefill and their end, each about to submit a decode step. */
     private int active;
     /** Lends each pass the device; set once by the serving layer before the first generation. */
     private volatile DeviceGate gate = DeviceGate.DIRECT;
 
-    private record Step(DecoderCache cache, long token, CompletableFuture<float[]> logits) {
+    private record Step<C>(List<C> caches, long[] tokens, CompletableFuture<float[][]> logits) {
     }
 
-    GenerationBatcher(DecoderModel model, int maxRows) {
-        this.model = model;
+    GenerationBatcher(Stepper<C> stepper, int maxRows) {
+        this.stepper = stepper;
         this.maxRows = maxRows;
     }
 
@@ -63,25 +75,38 @@ final class GenerationBatcher {
         }
     }
 
-    /** Runs a prompt (or a whole sequence, without cache) alone, in turn. */
-    float[] prefill(java.util.function.Supplier<float[]> forward) {
+    /** Runs a pass alone, in turn: a prompt's prefill, a whole sequence without cache, an encoder. */
+    <T> T prefill(Supplier<T> forward) {
+        return prefill(1, forward);
+    }
+
+    /** {@link #prefill(Supplier)} of a pass over {@code sequences} sequences (for the batch-size metric). */
+    <T> T prefill(int sequences, Supplier<T> forward) {
         turns.acquireUninterruptibly();
         try {
-            return gate.pass(1, forward);
+            return gate.pass(sequences, forward);
         } finally {
             turns.release();
         }
     }
 
     /** One decode step: {@code token} appended to {@code cache}; returns the next-token logits. */
-    float[] step(DecoderCache cache, long token) {
-        Step mine = new Step(cache, token, new CompletableFuture<>());
+    float[] step(C cache, long token) {
+        return steps(List.of(cache), new long[] {token})[0];
+    }
+
+    /** One decode step of several sequences of one generation (a beam search's beams), batched with the others'. */
+    float[][] steps(List<C> caches, long[] tokens) {
+        if (caches.size() != tokens.length || tokens.length == 0) {
+            throw new IllegalArgumentException("one token per cache");
+        }
+        Step<C> mine = new Step<>(List.copyOf(caches), tokens.clone(), new CompletableFuture<>());
         synchronized (pending) {
             pending.add(mine);
             pending.notifyAll();
         }
         // uninterruptible: once queued, a step may be run by another generation's turn, and the
-        // cache must outlive it; the caller checks for interruption after the step
+        // caches must outlive it; the caller checks for interruption after the step
         turns.acquireUninterruptibly();
         try {
             while (!mine.logits().isDone()) {
@@ -104,11 +129,12 @@ final class GenerationBatcher {
     }
 
     private void runBatch() {
-        List<Step> batch = new ArrayList<>();
+        List<Step<C>> batch = new ArrayList<>();
+        int rows = 0;
         synchronized (pending) {
             long deadline = System.nanoTime() + GATHER_NANOS;
             long left;
-            while (pending.size() < Math.min(active, maxRows) && (left = deadline - System.nanoTime()) > 0) {
+            while (pending.size() < active && pendingRows() < maxRows && (left = deadline - System.nanoTime()) > 0) {
                 try {
                     pending.wait(left / 1_000_000, (int) (left % 1_000_000));
                 } catch (InterruptedException e) {
@@ -116,23 +142,40 @@ final class GenerationBatcher {
                     break;
                 }
             }
-            while (!pending.isEmpty() && batch.size() < maxRows) {
-                batch.add(pending.poll());
+            while (!pending.isEmpty() && (batch.isEmpty() || rows + pending.peek().tokens().length <= maxRows)) {
+                Step<C> next = pending.poll();
+                batch.add(next);
+                rows += next.tokens().length;
             }
         }
-        DecoderCache[] caches = new DecoderCache[batch.size()];
-        long[] tokens = new long[batch.size()];
-        for (int i = 0; i < batch.size(); i++) {
-            caches[i] = batch.get(i).cache();
-            tokens[i] = batch.get(i).token();
+        List<C> caches = new ArrayList<>(rows);
+        long[] tokens = new long[rows];
+        int at = 0;
+        for (Step<C> s : batch) {
+            caches.addAll(s.caches());
+            System.arraycopy(s.tokens(), 0, tokens, at, s.tokens().length);
+            at += s.tokens().length;
         }
         try {
-            float[][] rows = gate.pass(batch.size(), () -> model.nextLogitsRows(caches, tokens));
-            for (int i = 0; i < rows.length; i++) {
-                batch.get(i).logits().complete(rows[i]);
+            float[][] all = gate.pass(rows, () -> stepper.step(caches, tokens));
+            int from = 0;
+            for (Step<C> s : batch) {
+                int n = s.tokens().length;
+                float[][] mine = new float[n][];
+                System.arraycopy(all, from, mine, 0, n);
+                from += n;
+                s.logits().complete(mine);
             }
         } catch (RuntimeException e) {
             batch.forEach(s -> s.logits().completeExceptionally(e));
         }
+    }
+
+    private int pendingRows() {
+        int rows = 0;
+        for (Step<C> s : pending) {
+            rows += s.tokens().length;
+        }
+        return rows;
     }
 }

@@ -36,6 +36,13 @@ record SnapshotFiles(Path dir, JsonNode config, JsonNode tokenizerJson, JsonNode
             tokenizerJson = Json.readOptional(tokenizer);
         } else {
             Optional<ObjectNode> converted = SentencePieceConversion.convert(dir, config, tokenizerConfig, specialTokensMap);
+            if (converted.isEmpty() && "marian".equals(config.path("model_type").asText())) {
+                throw new ModelportException(ErrorCode.UNSUPPORTED_MODEL_FILES, "The repo has no tokenizer.json: Marian"
+                        + " repos (Helsinki-NLP/opus-mt-*) ship MarianTokenizer's SentencePiece files (source.spm,"
+                        + " target.spm, vocab.json), which transformers reads with the sentencepiece library and has no"
+                        + " fast-tokenizer conversion for; Modelport serves a Marian model whose repo (or a copy of it) has"
+                        + " a tokenizer.json");
+            }
             if (converted.isEmpty()) {
                 throw new ModelportException(ErrorCode.UNSUPPORTED_MODEL_FILES, "The repo has no tokenizer.json (nor a "
                         + SentencePieceConversion.SPM_FILE + " Modelport converts); Modelport needs a fast-tokenizer file "

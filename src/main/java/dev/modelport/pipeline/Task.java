@@ -12,7 +12,10 @@ public enum Task {
     FEATURE_EXTRACTION("feature-extraction"),
     SENTENCE_SIMILARITY("sentence-similarity"),
     TEXT_GENERATION("text-generation"),
-    ZERO_SHOT_CLASSIFICATION("zero-shot-classification");
+    ZERO_SHOT_CLASSIFICATION("zero-shot-classification"),
+    TEXT2TEXT_GENERATION("text2text-generation"),
+    SUMMARIZATION("summarization"),
+    TRANSLATION("translation");
 
     private final String wireName;
 

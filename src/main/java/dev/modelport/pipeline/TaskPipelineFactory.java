@@ -8,6 +8,7 @@ import dev.modelport.runtime.DecoderModel;
 import dev.modelport.runtime.EncoderModel;
 import dev.modelport.runtime.LoadedModel;
 import dev.modelport.runtime.ModelSpec;
+import dev.modelport.runtime.Seq2SeqModel;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -40,6 +41,9 @@ public final class TaskPipelineFactory implements PipelineFactory {
         if (task == Task.TEXT_GENERATION) {
             return textGeneration(model, files);
         }
+        if (task == Task.TEXT2TEXT_GENERATION || task == Task.SUMMARIZATION || task == Task.TRANSLATION) {
+            return text2text(model, files, task);
+        }
         EncoderModel encoderModel;
         if (model instanceof EncoderModel encoder) {
             encoderModel = encoder;
@@ -65,6 +69,7 @@ public final class TaskPipelineFactory implements PipelineFactory {
                 case ZERO_SHOT_CLASSIFICATION -> new ZeroShotClassificationPipeline(context,
                         TextEncoder.forPremiseHypothesis(files, TokenLimits.maxLength(files, model.spec().facts())));
                 case TEXT_GENERATION -> throw new IllegalStateException("built by textGeneration");
+                case TEXT2TEXT_GENERATION, SUMMARIZATION, TRANSLATION -> throw new IllegalStateException("built by text2text");
             };
             pipeline.run(warmUpInput(pipeline), warmUpParameters(pipeline));
             if (encoderModel.dtype().equals("int8")) {
@@ -97,6 +102,26 @@ public final class TaskPipelineFactory implements PipelineFactory {
         TextGenerationPipeline pipeline = TextGenerationPipeline.create(decoder, files);
         try {
             pipeline.run(TextNode.valueOf("Modelport warms up"), Json.object().put("max_new_tokens", 2));
+            pipeline.measureQuantization(String.join(" ", QUANTIZATION_SAMPLES));
+            return pipeline;
+        } catch (RuntimeException e) {
+            pipeline.close();
+            if (e instanceof ModelportException) {
+                throw e;
+            }
+            throw new ModelportException(ErrorCode.LOAD_FAILED, "The warm-up inference failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static Pipeline text2text(LoadedModel model, SnapshotFiles files, Task task) {
+        if (!(model instanceof Seq2SeqModel seq2seq)) {
+            throw new ModelportException(ErrorCode.UNSUPPORTED_TASK, model.spec().architecture()
+                    + " is not an encoder-decoder; " + task.wireName() + " needs one (T5, BART, Marian)");
+        }
+        Text2TextPipeline pipeline = Text2TextPipeline.create(seq2seq, files, task);
+        try {
+            pipeline.run(TextNode.valueOf("Modelport warms up this model."),
+                    Json.object().put("max_new_tokens", 2).put("num_beams", 1));
             pipeline.measureQuantization(String.join(" ", QUANTIZATION_SAMPLES));
             return pipeline;
         } catch (RuntimeException e) {

@@ -19,7 +19,10 @@ import java.util.stream.Collectors;
  * sequence classifier trained on NLI (a label2id label starting with "entail") also serves
  * zero-shot-classification; a causal language model serves text-generation, and also those two
  * where its architecture is one that embedding models are built on (Qwen3, Gemma 2 and 3:
- * Qwen3-Embedding's pipeline_tag is feature-extraction, so it gets that task without asking).
+ * Qwen3-Embedding's pipeline_tag is feature-extraction, so it gets that task without asking); an
+ * encoder-decoder (T5, BART, Marian) serves text2text-generation, summarization and translation (the
+ * hub's pipeline_tag picks one: summarization for facebook/bart-large-cnn, translation for
+ * Helsinki-NLP/opus-mt-* and t5-small, text2text-generation for flan-t5).
  */
 final class TaskResolver {
     private TaskResolver() {
@@ -65,11 +68,16 @@ final class TaskResolver {
             case MASKED_LM -> tasks.add(Task.FILL_MASK);
             case QUESTION_ANSWERING -> tasks.add(Task.QUESTION_ANSWERING);
             case CAUSAL_LM -> tasks.add(Task.TEXT_GENERATION);
+            case SEQ2SEQ_LM -> {
+                tasks.add(Task.TEXT2TEXT_GENERATION);
+                tasks.add(Task.SUMMARIZATION);
+                tasks.add(Task.TRANSLATION);
+            }
             case BASE -> {
             }
         }
         boolean embeds = Architectures.find(spec.architecture()).map(Architecture::embeds).orElse(false);
-        if (head != Head.CAUSAL_LM || embeds) {
+        if ((head != Head.CAUSAL_LM && head != Head.SEQ2SEQ_LM) || embeds) {
             tasks.add(Task.FEATURE_EXTRACTION);
             tasks.add(Task.SENTENCE_SIMILARITY);
         }

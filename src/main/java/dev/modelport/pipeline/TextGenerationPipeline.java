@@ -29,7 +29,7 @@ import java.util.concurrent.Future;
  * while a newer one waits for its first token. The KV cache lives inside the model's program and
  * is freed when the generation ends, however it ends.
  */
-public final class TextGenerationPipeline implements Pipeline {
+public final class TextGenerationPipeline implements GenerationPipeline {
     /** The most decode steps run as one batch. */
     private static final int MAX_BATCH_ROWS = 16;
 
@@ -38,7 +38,7 @@ public final class TextGenerationPipeline implements Pipeline {
     private final GenerationDefaults defaults;
     private final Set<Long> specialIds;
     private final GenerationChatTemplate chatTemplate;
-    private final GenerationBatcher batcher;
+    private final GenerationBatcher<DecoderCache> batcher;
 
     private TextGenerationPipeline(DecoderModel model, HuggingFaceTokenizer tokenizer, GenerationDefaults defaults,
             Set<Long> specialIds, GenerationChatTemplate chatTemplate) {
@@ -47,7 +47,8 @@ public final class TextGenerationPipeline implements Pipeline {
         this.defaults = defaults;
         this.specialIds = specialIds;
         this.chatTemplate = chatTemplate;
-        this.batcher = new GenerationBatcher(model, MAX_BATCH_ROWS);
+        this.batcher = new GenerationBatcher<>((caches, tokens) -> model.nextLogitsRows(caches.toArray(DecoderCache[]::new),
+                tokens), MAX_BATCH_ROWS);
     }
 
     static TextGenerationPipeline create(DecoderModel model, SnapshotFiles files) {
@@ -86,6 +87,7 @@ public final class TextGenerationPipeline implements Pipeline {
      * answers keep the inputs' order. A listener that stops one generation is asked again by the
      * others at their next token, so a caller that gives up stops them all.
      */
+    @Override
     public JsonNode run(JsonNode inputs, JsonNode parameters, GenerationListener listener) {
         TextInputs texts = TextInputs.parse(inputs);
         GenerationParams params = GenerationParams.read(parameters, defaults);
@@ -126,6 +128,7 @@ public final class TextGenerationPipeline implements Pipeline {
     }
 
     /** Lets the serving layer lend the device to each forward pass (see {@link DeviceGate}). */
+    @Override
     public void shareDevice(DeviceGate gate) {
         batcher.gate(gate);
     }
@@ -133,6 +136,28 @@ public final class TextGenerationPipeline implements Pipeline {
     /** Reads {@code parameters} against the repo's defaults (INVALID_INPUT for a bad one). */
     public GenerationParams parameters(JsonNode parameters) {
         return GenerationParams.read(parameters, defaults);
+    }
+
+    @Override
+    public PreparedGeneration prepare(String text, JsonNode parameters, boolean addSpecialTokens) {
+        GenerationParams params = parameters(parameters);
+        int tokens = checkPrompt(text, addSpecialTokens);
+        return new PreparedGeneration() {
+            @Override
+            public int promptTokens() {
+                return tokens;
+            }
+
+            @Override
+            public String textBefore() {
+                return params.returnFullText() ? text : "";
+            }
+
+            @Override
+            public GenerationResult generate(GenerationListener listener) {
+                return TextGenerationPipeline.this.generate(text, params, listener, addSpecialTokens, true);
+            }
+        };
     }
 
     /** The chat template of the tokenizer, if the repo has one. */

@@ -21,4 +21,9 @@ public record Architecture(String name, Set<String> modelTypes, Head head, Model
     public boolean isDecoder() {
         return head == Head.CAUSAL_LM;
     }
+
+    /** An encoder-decoder (T5, BART, Marian): it generates text from an input text. */
+    public boolean isSeq2Seq() {
+        return head == Head.SEQ2SEQ_LM;
+    }
 }

@@ -2,6 +2,7 @@ package dev.modelport.runtime;
 
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
+import dev.modelport.runtime.bart.BartFamily;
 import dev.modelport.runtime.bert.BertFamily;
 import dev.modelport.runtime.deberta.DebertaV2Family;
 import dev.modelport.runtime.distilbert.DistilBertFamily;
@@ -11,6 +12,7 @@ import dev.modelport.runtime.llama.LlamaFamily;
 import dev.modelport.runtime.modernbert.ModernBertFamily;
 import dev.modelport.runtime.mpnet.MpnetFamily;
 import dev.modelport.runtime.phi3.Phi3Family;
+import dev.modelport.runtime.t5.T5Family;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +27,8 @@ public final class Architectures {
     private static final Map<String, Architecture> BY_NAME = Stream
             .of(BertFamily.architectures(), DistilBertFamily.architectures(), Gpt2Family.architectures(),
                     LlamaFamily.architectures(), GemmaFamily.architectures(), Phi3Family.architectures(),
-                    MpnetFamily.architectures(), ModernBertFamily.architectures(), DebertaV2Family.architectures())
+                    MpnetFamily.architectures(), ModernBertFamily.architectures(), DebertaV2Family.architectures(),
+                    T5Family.architectures(), BartFamily.architectures())
             .flatMap(List::stream)
             .collect(Collectors.toMap(Architecture::name, Function.identity(), (a, b) -> a, TreeMap::new));
 

@@ -128,9 +128,11 @@ public final class DjlModelRuntime implements ModelRuntime {
                     bytes -= 3 * program.number("quantized_elements");
                 }
                 String id = DeviceSelection.id(device);
-                return spec.program().kind() == ProgramKind.DECODER
-                        ? new ScriptDecoder(program, spec, id, dtype, bytes)
-                        : new ScriptEncoder(program, spec, id, dtype, bytes);
+                return switch (spec.program().kind()) {
+                    case DECODER -> new ScriptDecoder(program, spec, id, dtype, bytes);
+                    case SEQ2SEQ -> new ScriptSeq2Seq(program, spec, id, dtype, bytes);
+                    case ENCODER -> new ScriptEncoder(program, spec, id, dtype, bytes);
+                };
             } catch (RuntimeException e) {
                 program.close();
                 throw e;

@@ -1,13 +1,14 @@
 package dev.modelport.runtime;
 
 /**
- * What a program builds: an encoder with its head, or a causal language model. The root module
- * (programs/program.py {@code Program}) has the calls of both; {@code entry.py} builds this kind
- * through {@link #entryFunction} and answers None from the other one.
+ * What a program builds: an encoder with its head, a causal language model, or an encoder-decoder.
+ * The root module (programs/program.py {@code Program}) has the calls of all three; {@code entry.py}
+ * builds this kind through {@link #entryFunction} and answers None from the others.
  */
 public enum ProgramKind {
     ENCODER("build_encoder", "__torch__.program.Encoder"),
-    DECODER("build_decoder", "__torch__.program.Decoder");
+    DECODER("build_decoder", "__torch__.program.Decoder"),
+    SEQ2SEQ("build_seq2seq", "__torch__.program.Seq2Seq");
 
     private final String entryFunction;
     private final String modelType;

@@ -2,7 +2,7 @@ package dev.modelport.serving;
 
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
-import dev.modelport.pipeline.TextGenerationPipeline;
+import dev.modelport.pipeline.GenerationPipeline;
 import io.micrometer.core.instrument.Counter;
 import org.jboss.logging.Logger;
 
@@ -10,7 +10,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * How a text-generation deployment is served, instead of {@link DynamicBatcher}: each generation
+ * How a generating deployment (text-generation, text2text-generation, summarization, translation)
+ * is served, instead of {@link DynamicBatcher}: each generation
  * runs on its caller's (virtual) thread, and the pipeline's own batcher merges the decode steps of
  * all running generations, each forward pass holding the device only for that pass
  * ({@link DeviceLease}). Admission is bounded: MAX_QUEUE_SIZE generations may be in flight
@@ -20,7 +21,7 @@ final class GenerationLane {
     private static final Logger LOG = Logger.getLogger(GenerationLane.class);
 
     private final String deploymentId;
-    private final TextGenerationPipeline pipeline;
+    private final GenerationPipeline pipeline;
     private final int maxInFlight;
     private final Semaphore slots;
     private final long timeoutNanos;
@@ -34,7 +35,7 @@ final class GenerationLane {
         void record(String outcome, long startNanos);
     }
 
-    GenerationLane(String deploymentId, TextGenerationPipeline pipeline, int maxInFlight, long timeoutMs, Counter tokens,
+    GenerationLane(String deploymentId, GenerationPipeline pipeline, int maxInFlight, long timeoutMs, Counter tokens,
                    Accounting accounting) {
         this.deploymentId = deploymentId;
         this.pipeline = pipeline;
@@ -59,7 +60,7 @@ final class GenerationLane {
         return new GenerationCall(this, start);
     }
 
-    TextGenerationPipeline pipeline() {
+    GenerationPipeline pipeline() {
         return pipeline;
     }
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
 import dev.modelport.pipeline.Pipeline;
-import dev.modelport.pipeline.TextGenerationPipeline;
+import dev.modelport.pipeline.GenerationPipeline;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -25,8 +25,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * A pipeline being served. Requests go through the deployment's {@link DynamicBatcher} (bounded
  * queue, 429 when full), and a caller waits at most INFERENCE_TIMEOUT_MS from arrival (504); its
- * work is then dropped from the queue, or its share of a running pass discarded. A text-generation
- * deployment is served by a {@link GenerationLane} instead: generations run on their callers'
+ * work is then dropped from the queue, or its share of a running pass discarded. A generating
+ * deployment (text-generation, text2text-generation, summarization, translation) is served by a
+ * {@link GenerationLane} instead: generations run on their callers'
  * threads, batched step by step by the pipeline, each pass holding the device for that pass only.
  * Metrics and the Deployment JSON's stats come from the same meters, for every route.
  */
@@ -59,7 +60,7 @@ public final class ServedModel {
                 .description("texts per forward pass (generation: sequences per prefill or decode step)").register(registry);
         meters.add(duration);
         meters.add(batchSizes);
-        if (pipeline instanceof TextGenerationPipeline generation) {
+        if (pipeline instanceof GenerationPipeline generation) {
             generation.shareDevice(new DeviceLease(lanes.device(), lanes.workers(), batchSizes));
             Counter tokens = Counter.builder("modelport.generated.tokens").tag("deployment", deploymentId)
                     .description("tokens generated, whatever became of their generation").register(registry);
@@ -102,7 +103,7 @@ public final class ServedModel {
     public InferenceResult infer(InferenceInput input) {
         if (generations != null) {
             GenerationCall call = generations.admit();
-            TextGenerationPipeline generation = generations.pipeline();
+            GenerationPipeline generation = generations.pipeline();
             JsonNode result = call.complete(watch -> generation.run(input.inputs(), input.parameters(), watch));
             return new InferenceResult(result, call.elapsedMs());
         }
@@ -140,14 +141,14 @@ public final class ServedModel {
     }
 
     /**
-     * Admits one generation on a text-generation deployment, for the routes that drive it
-     * themselves (token streams, OpenAI routes, the WebSocket). Throws QUEUE_FULL when
-     * MAX_QUEUE_SIZE generations are in flight, UNSUPPORTED_TASK for other tasks.
+     * Admits one generation on a generating deployment (text-generation and the encoder-decoder
+     * tasks), for the routes that drive it themselves (token streams, OpenAI routes, the WebSocket).
+     * Throws QUEUE_FULL when MAX_QUEUE_SIZE generations are in flight, UNSUPPORTED_TASK for other tasks.
      */
     public GenerationCall admitGeneration() {
         if (generations == null) {
             throw new ModelportException(ErrorCode.UNSUPPORTED_TASK, "Deployment '" + deploymentId + "' serves " + task
-                    + "; only text-generation deployments generate text");
+                    + "; only text-generation, text2text-generation, summarization and translation deployments generate text");
         }
         return generations.admit();
     }

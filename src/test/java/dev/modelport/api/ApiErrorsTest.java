@@ -84,17 +84,17 @@ class ApiErrorsTest {
         failsWith("test-org/does-not-exist", "missing", "MODEL_NOT_FOUND");
         String gated = failsWith(TestHub.GATED, "gated", "GATED_MODEL").getString("error.message");
         assertTrue(gated.contains("HF_TOKEN"), gated);
-        JsonPath t5 = failsWith(TestHub.T5, "t5", "UNSUPPORTED_ARCHITECTURE");
-        assertTrue(t5.getString("error.message").contains("T5ForConditionalGeneration"), t5.prettify());
-        assertEquals("T5ForConditionalGeneration", t5.getString("architecture"), "a refused model still names its architecture");
-        assertEquals(10.0, t5.getDouble("progress"), "refused at validating, before any download");
+        JsonPath xlnet = failsWith(TestHub.XLNET, "xlnet", "UNSUPPORTED_ARCHITECTURE");
+        assertTrue(xlnet.getString("error.message").contains("XLNetLMHeadModel"), xlnet.prettify());
+        assertEquals("XLNetLMHeadModel", xlnet.getString("architecture"), "a refused model still names its architecture");
+        assertEquals(10.0, xlnet.getDouble("progress"), "refused at validating, before any download");
         String unsafe = failsWith(TestHub.PICKLE_HOSTILE, "pickle", "UNSAFE_WEIGHTS").getString("error.message");
         assertTrue(unsafe.contains("posix.system") && unsafe.contains("nothing in it was run"), unsafe);
         failsWith(TestHub.NO_CONFIG, "no-config", "UNSUPPORTED_MODEL_FILES");
         deploy(Map.of("model_id", TestHub.SENTIMENT, "deployment_id", "bad-rev", "revision", "v9.9"));
         assertEquals("REVISION_NOT_FOUND", awaitEnded("bad-rev", Duration.ofSeconds(60)).getString("error.code"));
-        given().get("/api/v1/deployments").then().body("deployments.deployment_id", hasItem("t5"));
-        for (String id : new String[]{"missing", "gated", "t5", "pickle", "no-config", "bad-rev"}) {
+        given().get("/api/v1/deployments").then().body("deployments.deployment_id", hasItem("xlnet"));
+        for (String id : new String[]{"missing", "gated", "xlnet", "pickle", "no-config", "bad-rev"}) {
             undeploy(id);
         }
     }
@@ -146,9 +146,9 @@ class ApiErrorsTest {
         assertEquals(f32 / 2, memory.getLong("memory_by_dtype.gpu.float16"));
         assertTrue(memory.getLong("memory_by_dtype.cpu.int8") < f32 / 2);
         assertNull(memory.get("memory_by_dtype.gpu.int8"));
-        given().get("/api/v1/models/" + TestHub.T5).then().statusCode(200).body("supported", equalTo(false))
-                .body("reason", containsString("T5ForConditionalGeneration")).body("reason_code", equalTo("UNSUPPORTED_ARCHITECTURE"))
-                .body("architecture", equalTo("T5ForConditionalGeneration"))
+        given().get("/api/v1/models/" + TestHub.XLNET).then().statusCode(200).body("supported", equalTo(false))
+                .body("reason", containsString("XLNetLMHeadModel")).body("reason_code", equalTo("UNSUPPORTED_ARCHITECTURE"))
+                .body("architecture", equalTo("XLNetLMHeadModel"))
                 .body("reason", not(containsString("BertForMaskedLM")));
         given().get("/api/v1/models/test-org/does-not-exist").then().statusCode(404).body("error.code", equalTo("MODEL_NOT_FOUND"));
         given().get("/api/v1/models/" + TestHub.GATED).then().statusCode(403).body("error.code", equalTo("GATED_MODEL"));

@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestProfile(HubSearchOfflineTest.Offline.class)
 class HubSearchOfflineTest {
     static final String CACHED = "cached-org/tiny-sentiment";
-    static final String CACHED_UNSUPPORTED = "cached-org/tiny-t5";
+    static final String CACHED_UNSUPPORTED = "cached-org/tiny-xlnet";
 
     /** A cache filled from a test hub that is then stopped; the service runs offline on it. */
     public static class Offline implements QuarkusTestProfile {
@@ -43,10 +43,10 @@ class HubSearchOfflineTest {
                 Path dir = Files.createTempDirectory("modelport-offline-search");
                 Path root = dir.resolve("hub");
                 TinyCheckpoints.bert(root.resolve(CACHED), Head.SEQUENCE_CLASSIFICATION);
-                Path t5 = Files.createDirectories(root.resolve(CACHED_UNSUPPORTED));
-                Files.writeString(t5.resolve("config.json"), "{\"architectures\": [\"T5ForConditionalGeneration\"], \"model_type\": \"t5\"}");
-                Files.write(t5.resolve("model.safetensors"), new byte[64]);
-                Files.writeString(t5.resolve("tokenizer.json"), "{}");
+                Path xlnet = Files.createDirectories(root.resolve(CACHED_UNSUPPORTED));
+                Files.writeString(xlnet.resolve("config.json"), "{\"architectures\": [\"XLNetLMHeadModel\"], \"model_type\": \"xlnet\"}");
+                Files.write(xlnet.resolve("model.safetensors"), new byte[64]);
+                Files.writeString(xlnet.resolve("tokenizer.json"), "{}");
                 Path cache = dir.resolve("cache");
                 try (FakeHub hub = FakeHub.start(root)) {
                     HubClient client = new HubClient(new HubSettings(hub.url(), null, false, cache, Duration.ofMinutes(1),

@@ -51,7 +51,7 @@ class HubSearchTest {
         assertFalse(answer.getBoolean("offline"));
         List<String> ids = answer.getList("models.model_id");
         assertTrue(ids.containsAll(List.of(TestHub.SENTIMENT, TestHub.NER)), ids.toString());
-        assertFalse(ids.contains(TestHub.T5), "only ids containing the words: " + ids);
+        assertFalse(ids.contains(TestHub.XLNET), "only ids containing the words: " + ids);
 
         Map<String, Object> sentiment = model(answer, TestHub.SENTIMENT);
         assertEquals(true, sentiment.get("runs_here"), sentiment.toString());
@@ -68,12 +68,12 @@ class HubSearchTest {
 
     @Test
     void modelsThatCannotRunSayWhyInOneLine() {
-        Map<String, Object> t5 = model(search("tiny-t5"), TestHub.T5);
-        assertEquals(false, t5.get("runs_here"));
-        assertEquals("UNSUPPORTED_ARCHITECTURE", t5.get("reason_code"));
-        assertEquals("T5ForConditionalGeneration", t5.get("architecture"));
-        String reason = (String) t5.get("reason");
-        assertTrue(reason.contains("T5ForConditionalGeneration"), reason);
+        Map<String, Object> xlnet = model(search("tiny-xlnet"), TestHub.XLNET);
+        assertEquals(false, xlnet.get("runs_here"));
+        assertEquals("UNSUPPORTED_ARCHITECTURE", xlnet.get("reason_code"));
+        assertEquals("XLNetLMHeadModel", xlnet.get("architecture"));
+        String reason = (String) xlnet.get("reason");
+        assertTrue(reason.contains("XLNetLMHeadModel"), reason);
         assertFalse(reason.contains("BertForMaskedLM"), "no list of every supported class: " + reason);
 
         // a repo with only pytorch_model.bin runs: its pickle is read by the weights-only unpickler

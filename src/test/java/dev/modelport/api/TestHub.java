@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 public class TestHub implements QuarkusTestResourceLifecycleManager {
     public static final String SENTIMENT = "test-org/tiny-bert-sentiment";
     public static final String NER = "test-org/tiny-bert-ner";
-    public static final String T5 = "test-org/tiny-t5";
+    public static final String XLNET = "test-org/tiny-xlnet";
     /** transformers' own pytorch_model.bin of the bert-seqcls golden, and no safetensors. */
     public static final String PICKLE_ONLY = "test-org/pickle-only";
     /** The llama-sharded golden as pytorch_model-0000N-of-00004.bin shards and their index. */
@@ -51,11 +51,11 @@ public class TestHub implements QuarkusTestResourceLifecycleManager {
             TinyCheckpoints.bert(root.resolve(GATED), Head.SEQUENCE_CLASSIFICATION);
             TinyCheckpoints.distilbert(root.resolve(TO_CANCEL), Head.SEQUENCE_CLASSIFICATION);
             // an architecture the runtime does not implement
-            Path t5 = Files.createDirectories(root.resolve(T5));
-            Files.writeString(t5.resolve("config.json"), """
-                    {"architectures": ["T5ForConditionalGeneration"], "model_type": "t5", "d_model": 32, "num_layers": 2,
-                     "num_heads": 4, "vocab_size": 100}""");
-            write(t5.resolve("model.safetensors"), 4096);
+            Path xlnet = Files.createDirectories(root.resolve(XLNET));
+            Files.writeString(xlnet.resolve("config.json"), """
+                    {"architectures": ["XLNetLMHeadModel"], "model_type": "xlnet", "d_model": 32, "n_layer": 2,
+                     "n_head": 4, "vocab_size": 100}""");
+            write(xlnet.resolve("model.safetensors"), 4096);
             Path goldens = PickleResources.root().resolveSibling("goldens");
             pickleRepo(root.resolve(PICKLE_ONLY), PickleResources.checkpoints().resolve("bert-seqcls"), goldens.resolve("bert-seqcls"));
             write(root.resolve(PICKLE_ONLY).resolve("training_args.bin"), 1_000); // a pickle that is never fetched

@@ -42,11 +42,13 @@ class GoldenInventoryTest {
                 "Gemma2ForCausalLM", "Gemma3ForCausalLM", "Phi3ForCausalLM", "Gemma3TextModel",
                 "MPNetModel", "MPNetForSequenceClassification", "MPNetForMaskedLM", "ModernBertModel",
                 "ModernBertForSequenceClassification", "ModernBertForMaskedLM", "ModernBertForTokenClassification",
-                "DebertaV2Model", "DebertaV2ForSequenceClassification", "DebertaV2ForTokenClassification")) {
+                "DebertaV2Model", "DebertaV2ForSequenceClassification", "DebertaV2ForTokenClassification",
+                "T5ForConditionalGeneration", "BartForConditionalGeneration", "MarianMTModel")) {
             assertTrue(architectures.contains(a), "a golden for " + a + " (have " + architectures + ")");
         }
         assertEquals(Set.of("feature-extraction", "fill-mask", "question-answering", "text-classification",
-                "text-generation", "token-classification", "zero-shot-classification"), tasks);
+                "text-generation", "token-classification", "zero-shot-classification", "text2text-generation",
+                "summarization", "translation"), tasks);
         assertTrue(all.stream().anyMatch(c -> !Files.isRegularFile(c.dir().resolve("tokenizer.json"))),
                 "a repo with spm.model and no tokenizer.json");
         assertEquals(Set.of("float32", "bfloat16", "float16"), stored);
@@ -57,6 +59,7 @@ class GoldenInventoryTest {
             JsonNode outputs = c.json().path(switch (c.kind()) {
                 case "encoder" -> "outputs";
                 case "embedding" -> "embeddings";
+                case "seq2seq" -> "generate";
                 default -> "prompts";
             });
             assertTrue(outputs.size() > 0, c.name() + " has outputs to compare");

@@ -80,7 +80,7 @@ class EncoderParityTest {
             case TOKEN_CLASSIFICATION -> new long[] {b, t, repo.labels().size()};
             case MASKED_LM -> new long[] {b, t, repo.vocabulary().size()};
             case QUESTION_ANSWERING -> new long[] {b, t, 2};
-            case CAUSAL_LM -> throw new IllegalArgumentException();
+            case CAUSAL_LM, SEQ2SEQ_LM -> throw new IllegalArgumentException();
         };
     }
 

@@ -139,7 +139,7 @@ final class ReferenceEncoder {
             case QUESTION_ANSWERING -> linear(h, "qa_outputs");
             case SEQUENCE_CLASSIFICATION -> new double[][] {sequenceClassification(h[0])};
             case MASKED_LM -> maskedLm(h);
-            case CAUSAL_LM -> throw new IllegalArgumentException();
+            case CAUSAL_LM, SEQ2SEQ_LM -> throw new IllegalArgumentException();
         };
     }
 

@@ -159,10 +159,10 @@ class RuntimeLoadingTest {
     @Test
     void unsupportedArchitectureIsNamedWithTheSupportedOnes() throws Exception {
         Path config = dir.resolve("config.json");
-        Files.writeString(config, "{\"architectures\": [\"T5ForConditionalGeneration\"], \"model_type\": \"t5\", \"d_model\": 768}");
+        Files.writeString(config, "{\"architectures\": [\"XLNetLMHeadModel\"], \"model_type\": \"xlnet\", \"d_model\": 768}");
         ModelportException e = assertThrows(ModelportException.class, () -> RUNTIME.inspect(config));
         assertEquals(ErrorCode.UNSUPPORTED_ARCHITECTURE, e.code());
-        assertTrue(e.getMessage().startsWith("architecture T5ForConditionalGeneration is not supported"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("architecture XLNetLMHeadModel is not supported"), e.getMessage());
         assertTrue(e.getMessage().contains("DistilBertForSequenceClassification")
                 && e.getMessage().contains("XLMRobertaForMaskedLM") && e.getMessage().contains("GPT2LMHeadModel"), e.getMessage());
     }

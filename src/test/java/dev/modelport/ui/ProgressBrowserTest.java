@@ -105,7 +105,7 @@ class ProgressBrowserTest extends BrowserTestBase {
 
     @Test
     void point5AFailureIsLabelledAsOneAndOffersNoEndpoint() {
-        deployApi(Map.of("model_id", TinyHubResource.T5_ID, "deployment_id", "doomed"));
+        deployApi(Map.of("model_id", TinyHubResource.XLNET_ID, "deployment_id", "doomed"));
         assertEquals("failed", awaitStatus("doomed", "failed"));
         page.navigate(url("deployments/doomed/progress"));
         Locator view = page.getByTestId("progress-view");
@@ -128,7 +128,7 @@ class ProgressBrowserTest extends BrowserTestBase {
         assertThat(page.getByTestId("usage-examples")).hasCount(0);
         shots("detail-failed");
         page.getByTestId("deploy-again").click();
-        assertThat(page.getByTestId("model-id-input")).hasValue(TinyHubResource.T5_ID);
+        assertThat(page.getByTestId("model-id-input")).hasValue(TinyHubResource.XLNET_ID);
         assertThat(page.getByTestId("preflight-result")).hasAttribute("data-supported", "false");
         removeApi("doomed");
         assertEquals(List.of(), consoleErrors, "the browser console stays clean");

@@ -35,8 +35,8 @@ public class TinyHubResource implements QuarkusTestResourceLifecycleManager {
     public static final String CHAT_ID = "tiny-org/tiny-qwen2-chat";
     /** Deployed only to be cancelled mid-download (never fully in the cache, so its download is always slow). */
     public static final String SLOW_ID = "tiny-org/tiny-slow";
-    /** T5, which the runtime does not run. */
-    public static final String T5_ID = "tiny-org/tiny-t5";
+    /** XLNet, which the runtime does not run. */
+    public static final String XLNET_ID = "tiny-org/tiny-xlnet";
     /** Dedicated ports of the browser tests, away from the service's default range and the API tests' one. */
     public static final String PORT_RANGE = "18950-18960";
     /** Slow enough that the download stage lasts a moment a person can see on the screenshots. */
@@ -66,12 +66,12 @@ public class TinyHubResource implements QuarkusTestResourceLifecycleManager {
             TinyDecoders.llama(repos.resolve(CHAT_ID), TinyDecoders.Family.QWEN2, 2, 32, 4, 1, 40, true, null, 1, 23);
             Files.writeString(repos.resolve(CHAT_ID).resolve(".hubmeta.json"), """
                     {"pipeline_tag": "text-generation", "downloads": 1200, "likes": 7}""");
-            Path t5 = Files.createDirectories(repos.resolve(T5_ID));
-            Files.writeString(t5.resolve("config.json"), """
-                    {"architectures": ["T5ForConditionalGeneration"], "model_type": "t5", "d_model": 32}""");
-            Files.write(t5.resolve("model.safetensors"), new byte[2048]);
-            Files.writeString(t5.resolve("tokenizer.json"), "{}");
-            Files.writeString(t5.resolve(".hubmeta.json"), """
+            Path xlnet = Files.createDirectories(repos.resolve(XLNET_ID));
+            Files.writeString(xlnet.resolve("config.json"), """
+                    {"architectures": ["XLNetLMHeadModel"], "model_type": "xlnet", "d_model": 32}""");
+            Files.write(xlnet.resolve("model.safetensors"), new byte[2048]);
+            Files.writeString(xlnet.resolve("tokenizer.json"), "{}");
+            Files.writeString(xlnet.resolve(".hubmeta.json"), """
                     {"pipeline_tag": "text2text-generation", "downloads": 4, "likes": 1}""");
             hub = FakeHub.start(repos).throttle(HUB_BYTES_PER_SECOND);
             return Map.of(

@@ -204,15 +204,15 @@ class WizardBrowserTest extends BrowserTestBase {
     @Test
     void point4UnsupportedModelsReadWell() {
         page.navigate(url("deploy/model"));
-        modelField().pressSequentially(TinyHubResource.T5_ID, new Locator.PressSequentiallyOptions().setDelay(30));
-        Locator row = page.locator("[data-testid=hub-result][data-model-id='" + TinyHubResource.T5_ID + "']");
+        modelField().pressSequentially(TinyHubResource.XLNET_ID, new Locator.PressSequentiallyOptions().setDelay(30));
+        Locator row = page.locator("[data-testid=hub-result][data-model-id='" + TinyHubResource.XLNET_ID + "']");
         assertThat(row.getByTestId("runs-here")).hasText("Won’t run here");
-        assertThat(row).containsText("T5ForConditionalGeneration");
+        assertThat(row).containsText("XLNetLMHeadModel");
 
         assertThat(page.getByTestId("preflight-result")).hasAttribute("data-supported", "false");
-        assertThat(page.getByTestId("preflight-architecture")).hasText("T5ForConditionalGeneration");
+        assertThat(page.getByTestId("preflight-architecture")).hasText("XLNetLMHeadModel");
         Locator reason = page.getByTestId("unsupported-reason");
-        assertThat(reason).containsText("T5ForConditionalGeneration");
+        assertThat(reason).containsText("XLNetLMHeadModel");
         String text = reason.locator("p").nth(1).textContent();
         assertFalse(text.contains("BertForMaskedLM"), "no wall of class names: " + text);
         assertTrue(text.length() < 160, "one line: " + text);

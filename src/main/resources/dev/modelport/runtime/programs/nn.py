@@ -327,3 +327,36 @@ class KvCache:
     def clear(self):
         # the sequence is to be computed again from its first token (the buffers are reused)
         self.length = 0
+
+
+class CrossAttention:
+    # One encoder input as every decoder layer's cross-attention reads it: its keys and values per
+    # layer [1, heads, S, head_dim], projected once from the encoder output (its padding cut off, so
+    # no mask is needed). All decoder sequences of that input (the beams of a beam search) share it.
+    keys : List[Tensor]
+    values : List[Tensor]
+    length : int
+
+    def __init__(self, keys: List[Tensor], values: List[Tensor], length: int):
+        self.keys = keys
+        self.values = values
+        self.length = length
+
+
+class EncodedInputs:
+    # A batch of encoder inputs, one CrossAttention per input row
+    rows : List[__torch__.nn.CrossAttention]
+
+    def __init__(self, rows: List[__torch__.nn.CrossAttention]):
+        self.rows = rows
+
+
+class Seq2SeqCache:
+    # One decoder sequence of an encoder-decoder: the KV cache of its self-attention and the
+    # cross-attention keys and values of its input
+    self_attn : __torch__.nn.KvCache
+    cross : __torch__.nn.CrossAttention
+
+    def __init__(self, self_attn: __torch__.nn.KvCache, cross: __torch__.nn.CrossAttention):
+        self.self_attn = self_attn
+        self.cross = cross

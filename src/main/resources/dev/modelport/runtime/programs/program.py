@@ -1,8 +1,8 @@
 # The root module Java loads: Program. It takes the weights in (begin, put, build) and exposes one
-# method per kind of call, an encoder's or a causal LM's; the architecture itself comes from
-# __torch__.entry.build_encoder / build_decoder, a small file the Java side writes into the archive
-# naming the family's build function (e.g. __torch__.bert.build) for the kind it is, and None for
-# the other.
+# method per kind of call, an encoder's, a causal LM's or an encoder-decoder's; the architecture itself
+# comes from __torch__.entry.build_encoder / build_decoder / build_seq2seq, a small file the Java side
+# writes into the archive naming the family's build function (e.g. __torch__.bert.build) for the kind
+# it is, and None for the others.
 #
 # What leaves a program for Java is float32 on the CPU, or an opaque object (a KvCache) that Java
 # only hands back or drops: bfloat16 and float16 tensors never reach a DJL operation.
@@ -122,6 +122,7 @@ class Program(Module):
     loader : Optional[__torch__.program.Loader]
     encoder_model : Optional[__torch__.program.Encoder]
     decoder_model : Optional[__torch__.program.Decoder]
+    seq2seq_model : Optional[__torch__.program.Seq2Seq]
 
     # loading
 
@@ -145,6 +146,7 @@ class Program(Module):
         # entry.py builds the one kind this architecture is and answers None for the other
         self.encoder_model = __torch__.entry.build_encoder(weights, settings)
         self.decoder_model = __torch__.entry.build_decoder(weights, settings)
+        self.seq2seq_model = __torch__.entry.build_seq2seq(weights, settings)
         return 0
 
     def device(self) -> Device:
@@ -210,3 +212,62 @@ class Program(Module):
 
     def cache_length(self, cache: __torch__.nn.KvCache) -> int:
         return cache.length
+
+    # an encoder-decoder's calls
+
+    def seq2seq(self) -> __torch__.program.Seq2Seq:
+        model = self.seq2seq_model
+        assert model is not None, "the model is not an encoder-decoder, or was not built"
+        return model
+
+    def seq2seq_encode(self, input_ids: Tensor, attention_mask: Tensor) -> __torch__.nn.EncodedInputs:
+        device = self.device()
+        return self.seq2seq().encode(input_ids.to(device), attention_mask.to(device))
+
+    def seq2seq_encoder_hidden(self, input_ids: Tensor, attention_mask: Tensor) -> Tensor:
+        device = self.device()
+        return __torch__.program.to_java(self.seq2seq().encoder_hidden(input_ids.to(device), attention_mask.to(device)))
+
+    def seq2seq_new_cache(self, encoded: __torch__.nn.EncodedInputs, row: int) -> __torch__.nn.Seq2SeqCache:
+        return self.seq2seq().new_cache(encoded, row)
+
+    def seq2seq_prefill(self, cache: __torch__.nn.Seq2SeqCache, input_ids: Tensor) -> Tensor:
+        # input_ids [n]: the logits of each of its positions [n, V]
+        logits = self.seq2seq().decode([cache], input_ids.to(self.device()).unsqueeze(0))
+        return __torch__.program.to_java(logits[0])
+
+    def seq2seq_step(self, caches: List[__torch__.nn.Seq2SeqCache], tokens: Tensor) -> Tensor:
+        # one token per sequence, tokens [B]: each row's next-token logits [B, V]
+        logits = self.seq2seq().decode(caches, tokens.to(self.device()).unsqueeze(1))
+        return __torch__.program.to_java(logits[:, 0])
+
+    def seq2seq_reorder(self, caches: List[__torch__.nn.Seq2SeqCache], parents: Tensor) -> int:
+        return self.seq2seq().reorder(caches, parents)
+
+    def seq2seq_cache_length(self, cache: __torch__.nn.Seq2SeqCache) -> int:
+        return cache.self_attn.length
+
+
+class Seq2Seq(Interface):
+    # An encoder-decoder (seq2seq.Seq2SeqLM around a family's stack).
+
+    # encodes right-padded input_ids [B, T] (attention_mask [B, T]) once: each row's cross-attention
+    # keys and values for every decoder layer
+    def encode(self, input_ids: Tensor, attention_mask: Tensor) -> __torch__.nn.EncodedInputs:
+        pass
+
+    # the encoder's last hidden state [B, T, H]
+    def encoder_hidden(self, input_ids: Tensor, attention_mask: Tensor) -> Tensor:
+        pass
+
+    # an empty decoder sequence reading row `row` of the encoded inputs
+    def new_cache(self, encoded: __torch__.nn.EncodedInputs, row: int) -> __torch__.nn.Seq2SeqCache:
+        pass
+
+    # appends input_ids [B, n] to the sequences in caches; the logits of every new position [B, n, V]
+    def decode(self, caches: List[__torch__.nn.Seq2SeqCache], input_ids: Tensor) -> Tensor:
+        pass
+
+    # beam search: sequence i becomes a copy of sequence parents[i] (parents [B])
+    def reorder(self, caches: List[__torch__.nn.Seq2SeqCache], parents: Tensor) -> int:
+        pass

@@ -69,7 +69,7 @@ public final class TinyCheckpoints {
                 case TOKEN_CLASSIFICATION -> "ForTokenClassification";
                 case MASKED_LM -> "ForMaskedLM";
                 case QUESTION_ANSWERING -> "ForQuestionAnswering";
-                case CAUSAL_LM -> throw new IllegalArgumentException("encoders have no causal LM head");
+                case CAUSAL_LM, SEQ2SEQ_LM -> throw new IllegalArgumentException("encoders have no causal or seq2seq LM head");
             };
         }
     }
@@ -116,6 +116,7 @@ public final class TinyCheckpoints {
             case MASKED_LM -> "fill-mask";
             case QUESTION_ANSWERING -> "question-answering";
             case CAUSAL_LM -> "text-generation";
+            case SEQ2SEQ_LM -> "text2text-generation";
         };
     }
 

@@ -73,7 +73,10 @@ class SupportedModelsDocTest {
             Map.entry("Gemma2Model", NONE),
             Map.entry("Gemma3ForCausalLM", "google/gemma-3-1b-it"),
             Map.entry("Gemma3TextModel", NONE),
-            Map.entry("Phi3ForCausalLM", "microsoft/Phi-3-mini-4k-instruct")));
+            Map.entry("Phi3ForCausalLM", "microsoft/Phi-3-mini-4k-instruct"),
+            Map.entry("T5ForConditionalGeneration", "google-t5/t5-small, google/flan-t5-base"),
+            Map.entry("BartForConditionalGeneration", "facebook/bart-large-cnn"),
+            Map.entry("MarianMTModel", "— (Helsinki-NLP/opus-mt-* ship SentencePiece files only: served once a tokenizer.json is present)")));
 
     @Test
     void theSupportedModelsTableIsTheRegistry() throws IOException {

@@ -21,10 +21,14 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ApiErrors {
     private static final Logger LOG = Logger.getLogger(ApiErrors.class);
 
+    /** A deployment's OpenAI routes under its raw base URL ({@code /models/<id>/v1/...}, see {@link HfModelsResource}). */
+    private static final java.util.regex.Pattern MODEL_OPENAI_PATH = java.util.regex.Pattern.compile("/?models/[^/]+/v1/.*");
+
     /** OpenAI-compatible routes answer in OpenAI's error shape so their clients can read it; the rest in ours. */
     static Response respond(UriInfo uri, ErrorCode code, String message) {
         String path = uri == null ? "" : uri.getPath();
-        return path.startsWith("/v1/") || path.startsWith("v1/") ? OpenAiError.response(code, message) : response(code, message);
+        boolean openAi = path.startsWith("/v1/") || path.startsWith("v1/") || MODEL_OPENAI_PATH.matcher(path).matches();
+        return openAi ? OpenAiError.response(code, message) : response(code, message);
     }
 
     static Response response(ErrorCode code, String message) {

@@ -9,10 +9,14 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.List;
 
 /**
  * Router-level guards that run before any resource: declared bodies over MAX_BODY_BYTES get 413, and
- * API paths no resource answers get the JSON 404 instead of the web UI's page.
+ * API paths no resource answers (under quarkus.quinoa.ignored-path-prefixes: /api, /models, the TGI and
+ * TEI paths...) get the JSON 404 instead of the web UI's page.
  */
 @ApplicationScoped
 public class ApiRoutes {
@@ -21,10 +25,18 @@ public class ApiRoutes {
     ModelportConfig config;
     @Inject
     ObjectMapper json;
+    /** The paths that are never the web UI's (the API's, the raw Hugging Face / TGI / TEI routes'). */
+    @ConfigProperty(name = "quarkus.quinoa.ignored-path-prefixes", defaultValue = "/api,/q,/v1")
+    List<String> apiPrefixes;
 
     void install(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).handler(this::limitBody);
-        router.route("/api/*").last().handler(ctx -> send(ctx, ErrorCode.NOT_FOUND, "No such route: " + ctx.request().path()));
+        for (String prefix : apiPrefixes) {
+            if (!prefix.equals("/q") && !prefix.equals("/v1")) {
+                router.route(prefix).last().handler(ctx -> send(ctx, ErrorCode.NOT_FOUND, "No such route: " + ctx.request().path()));
+                router.route(prefix + "/*").last().handler(ctx -> send(ctx, ErrorCode.NOT_FOUND, "No such route: " + ctx.request().path()));
+            }
+        }
         router.route("/v1/*").last().handler(ctx -> write(ctx, ErrorCode.NOT_FOUND,
                 OpenAiError.of(ErrorCode.NOT_FOUND, "No such route: " + ctx.request().path())));
     }

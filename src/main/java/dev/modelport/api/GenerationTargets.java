@@ -53,7 +53,8 @@ public class GenerationTargets {
         return new Generating(served, generation);
     }
 
-    private ServedModel served(String deploymentId) {
+    /** The ready deployment behind {@code deploymentId}, whatever its task (DEPLOYMENT_NOT_FOUND, DEPLOYMENT_NOT_READY). */
+    ServedModel served(String deploymentId) {
         if (deploymentId == null || !RequestValidator.DEPLOYMENT_ID.matcher(deploymentId).matches()) {
             throw new ModelportException(ErrorCode.DEPLOYMENT_NOT_FOUND,
                     "No deployment with that id (\"model\" names a deployment id)");

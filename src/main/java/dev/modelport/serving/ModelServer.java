@@ -1,8 +1,6 @@
 package dev.modelport.serving;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelport.config.ModelportConfig;
-import dev.modelport.security.ApiKeyGuard;
 import dev.modelport.pipeline.Pipeline;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
@@ -29,21 +27,19 @@ public class ModelServer {
     private final ModelportConfig config;
     private final MeterRegistry registry;
     private final Vertx vertx;
-    private final ObjectMapper json;
     private final DevicePermits permits;
     private final PortAllocator ports;
     @Inject
-    ApiKeyGuard guard;
+    DedicatedPortRoutes routes;
 
     private record Served(ServedModel model, DedicatedPortServer port) {
     }
 
     @Inject
-    public ModelServer(ModelportConfig config, MeterRegistry registry, Vertx vertx, ObjectMapper json) {
+    public ModelServer(ModelportConfig config, MeterRegistry registry, Vertx vertx) {
         this.config = config;
         this.registry = registry;
         this.vertx = vertx;
-        this.json = json;
         this.permits = new DevicePermits(Runtime.getRuntime().availableProcessors(), config.serving().torchNumThreads());
         this.ports = new PortAllocator(config.serving().deploymentPortRange());
     }
@@ -63,11 +59,15 @@ public class ModelServer {
         DedicatedPortServer port = null;
         if (options.dedicatedPort() && s.dedicatedPortsEnabled()) {
             DedicatedPortServer[] bound = new DedicatedPortServer[1];
-            DedicatedPortServer.InputLimits limits = new DedicatedPortServer.InputLimits(
-                    config.limits().maxInputsPerRequest(), config.limits().maxInputChars());
             try {
-                ports.reserve(p -> (bound[0] = DedicatedPortServer.bind(vertx, "0.0.0.0", p, model, json,
-                        config.limits().maxBodyBytes(), limits, guard)) != null);
+                ports.reserve(p -> {
+                    routes.attach(p, deploymentId);
+                    bound[0] = DedicatedPortServer.bind(vertx, "0.0.0.0", p, routes.entry());
+                    if (bound[0] == null) {
+                        routes.detach(p);
+                    }
+                    return bound[0] != null;
+                });
             } catch (RuntimeException e) {
                 model.close();
                 throw e;
@@ -91,6 +91,7 @@ public class ModelServer {
         if (s.port() != null) {
             int p = s.port().port();
             s.port().close();
+            routes.detach(p);
             ports.release(p);
         }
         s.model().close();

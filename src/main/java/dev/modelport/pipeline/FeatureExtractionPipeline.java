@@ -41,6 +41,9 @@ final class FeatureExtractionPipeline implements Pipeline {
 
     @Override
     public JsonNode run(JsonNode inputs, JsonNode parameters) {
+        if (inputs != null && inputs.isObject() && inputs.has("source_sentence")) {
+            return SentenceSimilarityPipeline.scores(this, inputs, Params.of(parameters));
+        }
         TextInputs texts = TextInputs.parse(inputs);
         Params params = Params.of(parameters);
         String mode = params.choice("pooling", POOLING_PARAM, null);

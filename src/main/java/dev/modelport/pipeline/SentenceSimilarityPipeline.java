@@ -29,7 +29,14 @@ final class SentenceSimilarityPipeline implements Pipeline {
         if (inputs != null && (inputs.isTextual() || inputs.isArray())) {
             return embeddings.run(inputs, parameters);
         }
-        Params params = Params.of(parameters);
+        return scores(embeddings, inputs, Params.of(parameters));
+    }
+
+    /**
+     * The cosine similarities of {@code {"source_sentence", "sentences"}}; a feature-extraction deployment
+     * answers them too, as the Inference API's sentence-transformers models do for either task.
+     */
+    static JsonNode scores(FeatureExtractionPipeline embeddings, JsonNode inputs, Params params) {
         if (inputs == null || !inputs.isObject() || !inputs.path("source_sentence").isTextual()
                 || !inputs.path("sentences").isArray() || inputs.path("sentences").isEmpty()) {
             throw Params.invalid("'inputs' must be {\"source_sentence\": \"...\", \"sentences\": [\"...\", ...]} "

@@ -164,6 +164,9 @@ class HfRoutesApiTest {
                 Map.of("source_sentence", "a cat", "sentences", List.of("a dog", "a car", "the cat"))));
         assertEquals(3, similarity.size(), similarity.toString());
         similarity.forEach(s -> assertTrue(s.isNumber(), similarity.toString()));
+        // a feature-extraction deployment answers sentence-similarity too (InferenceClient.sentence_similarity)
+        assertEquals(similarity, bare(given(), "/models/hf-features", Map.of("inputs",
+                Map.of("source_sentence", "a cat", "sentences", List.of("a dog", "a car", "the cat")))));
 
         // zero-shot: [{label, score}] sorted by score, as the Inference API answers it
         JsonNode zeroShot = bare(given(), "/models/hf-zero-shot", Map.of("inputs", "i love this movie",

@@ -34,10 +34,11 @@ import java.util.List;
  * unchanged ({@code InferenceClient(model="http://host:8000/models/<id>")}, TGI's {@code Client}):
  * <ul>
  *   <li>{@code POST /models/{id}}: the inference body of {@code /api/v1/deployments/{id}/inference}, answered
- *       with the bare task output (no {@code status}/{@code result} wrapper); {@code parameters.details}
+ *       with the bare task output (no {@code status}/{@code result} wrapper; text-generation's new text unless
+ *       {@code return_full_text}, as TGI answers); {@code parameters.details}
  *       adds TGI's {@code details}; {@code "stream": true} streams TGI's events</li>
- *   <li>{@code POST /models/{id}/generate}: TGI's {@code {"generated_text", "details"?}} object (the new text
- *       alone unless {@code return_full_text}), {@code POST /models/{id}/generate_stream}: TGI's events</li>
+ *   <li>{@code POST /models/{id}/generate}: TGI's {@code {"generated_text", "details"?}} object,
+ *       {@code POST /models/{id}/generate_stream}: TGI's events</li>
  *   <li>{@code /models/{id}/v1/...}: the OpenAI routes with {@code id} as the model whatever the body names,
  *       where {@code InferenceClient.chat_completion} and OpenAI SDKs given this base URL post</li>
  * </ul>
@@ -136,28 +137,27 @@ public class HfModelsResource {
 
     private Response answer(String id, JsonNode body, HttpServerResponse connection, Shape shape) {
         ServedModel model = targets.served(id);
-        InferenceInput input = InferenceInput.parse(body);
+        InferenceInput input = tgiDefaults(model, InferenceInput.parse(body));
         input.checkLimits(config.limits().maxInputsPerRequest(), config.limits().maxInputChars());
         boolean stream = shape == Shape.TGI_STREAM || (shape == Shape.INFERENCE_API && GenerationEvents.wantsStream(body));
         if (stream) {
-            GenerationTargets.Generating target = targets.requireGenerating(id);
-            return GenerationEvents.streamTgi(target, tgiDefaults(target, input, shape), connection);
+            return GenerationEvents.streamTgi(targets.requireGenerating(id), input, connection);
         }
         if (shape == Shape.TGI || wantsDetails(input)) {
-            GenerationTargets.Generating target = targets.requireGenerating(id);
-            ObjectNode answer = generateWithDetails(target, tgiDefaults(target, input, shape));
+            ObjectNode answer = generateWithDetails(targets.requireGenerating(id), input);
             return ok(shape == Shape.TGI ? answer : NODES.arrayNode().add(answer));
         }
         return ok(HfApiShapes.of(model.task(), input.inputs(), model.infer(input).result()));
     }
 
     /**
-     * TGI's {@code return_full_text} defaults to false where the Inference API's (the pipeline's) is
-     * true: {@code /generate} and the streams give the new text unless asked otherwise.
+     * TGI's {@code return_full_text} defaults to false where the wrapped route's (transformers' pipeline's)
+     * is true: these routes give the new text unless asked otherwise, as TGI does and as
+     * {@code InferenceClient.text_generation} expects (its streamed tokens and {@code details} are the new text's).
      */
-    private static InferenceInput tgiDefaults(GenerationTargets.Generating target, InferenceInput input, Shape shape) {
-        if (shape == Shape.INFERENCE_API || !(target.pipeline() instanceof TextGenerationPipeline)
-                || input.parameters().has("return_full_text") || !input.parameters().isObject()) {
+    private static InferenceInput tgiDefaults(ServedModel model, InferenceInput input) {
+        if (!(model.pipeline() instanceof TextGenerationPipeline) || input.parameters().has("return_full_text")
+                || !input.parameters().isObject()) {
             return input;
         }
         ObjectNode parameters = ((ObjectNode) input.parameters()).deepCopy().put("return_full_text", false);

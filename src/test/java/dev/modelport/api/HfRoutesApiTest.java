@@ -188,16 +188,21 @@ class HfRoutesApiTest {
     @Test
     void textGenerationAnswersWithDetailsAndStreamsTgiEvents() throws Exception {
         Map<String, Object> greedy = Map.of("max_new_tokens", 6, "do_sample", false);
+        // the new text, as TGI answers (the wrapped route keeps transformers' return_full_text=true)
+        String full = wrapped("hf-chat", Map.of("inputs", "hello there", "parameters", greedy)).get(0).get("generated_text").asText();
+        assertTrue(full.startsWith("hello there"), full);
+        String newText = full.substring("hello there".length());
         JsonNode plain = bare(given(), "/models/hf-chat", Map.of("inputs", "hello there", "parameters", greedy));
         assertEquals(1, plain.size());
-        String full = plain.get(0).get("generated_text").asText();
-        assertTrue(full.startsWith("hello there"), "the Inference API's return_full_text defaults to true: " + full);
-        String newText = full.substring("hello there".length());
+        assertEquals(newText, plain.get(0).get("generated_text").asText());
+        assertEquals(full, bare(given(), "/models/hf-chat", Map.of("inputs", "hello there",
+                "parameters", Map.of("max_new_tokens", 6, "do_sample", false, "return_full_text", true))).get(0)
+                .get("generated_text").asText());
 
         JsonNode detailed = bare(given(), "/models/hf-chat", Map.of("inputs", "hello there",
                 "parameters", Map.of("max_new_tokens", 6, "do_sample", false, "details", true)));
         JsonNode details = detailed.get(0).get("details");
-        assertEquals(full, detailed.get(0).get("generated_text").asText());
+        assertEquals(newText, detailed.get(0).get("generated_text").asText());
         assertTrue(List.of("length", "eos_token", "stop_sequence").contains(details.get("finish_reason").asText()), details.toString());
         assertTrue(details.get("prefill").isArray(), details.toString());
         assertTrue(details.has("seed"), details.toString());

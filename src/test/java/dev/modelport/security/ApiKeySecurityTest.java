@@ -55,7 +55,8 @@ class ApiKeySecurityTest {
             unauthorized(given().header("Authorization", "Bearer wrong"), route[0], route[1]);
         }
         for (String path : new String[]{"/api/v1/deploy", "/api/v1/deployments/x/inference", "/v1/embeddings",
-                "/v1/completions", "/v1/chat/completions"}) {
+                "/v1/completions", "/v1/chat/completions", "/models/x", "/models/x/generate", "/models/x/generate_stream",
+                "/models/x/v1/chat/completions", "/models/x/no-such-route"}) {
             unauthorized(given().contentType(ContentType.JSON).body(Map.of("model_id", TestHub.SENTIMENT)), "POST", path);
         }
         // path tricks land on the same protected routes
@@ -123,7 +124,16 @@ class ApiKeySecurityTest {
         URI predict = URI.create(endpoint);
         String root = "http://127.0.0.1:" + predict.getPort();
         unauthorized(given().baseUri(root).contentType(ContentType.JSON).body(Map.of("inputs", "great")), "POST", "/predict");
+        // every path of the port is the main port's route behind it, key included; unknown ones too
+        for (String path : new String[]{"/", "/generate", "/generate_stream", "/v1/chat/completions", "/v1/models",
+                "/no-such-route", "/api/v1/system"}) {
+            unauthorized(given().baseUri(root).contentType(ContentType.JSON).body(Map.of("inputs", "great")), "POST", path);
+        }
         given().baseUri(root).get("/health").then().statusCode(200).body("status", equalTo("UP"));
+        given().baseUri(root).header("X-API-Key", KeysRequired.KEY).contentType(ContentType.JSON)
+                .body(Map.of("inputs", "great")).post("/").then().statusCode(200).body("[0][0].label", notNullValue());
+        keyed.contentType(ContentType.JSON).body(Map.of("inputs", "great")).post("/models/guarded").then().statusCode(200)
+                .body("[0][0].label", notNullValue());
         given().baseUri(root).header("X-API-Key", KeysRequired.KEY).contentType(ContentType.JSON)
                 .body(Map.of("inputs", "great")).post("/predict").then().statusCode(200)
                 .body("status", equalTo("success")).body("result[0].label", notNullValue())

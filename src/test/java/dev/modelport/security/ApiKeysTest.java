@@ -41,6 +41,8 @@ class ApiKeysTest {
         assertTrue(ApiKeyFilter.needsKey("/api", false));
         assertTrue(ApiKeyFilter.needsKey("/v1/models", false));
         assertFalse(ApiKeyFilter.needsKey("/v1models", false));
+        assertTrue(ApiKeyFilter.needsKey("/models/some-deployment", false));
+        assertTrue(ApiKeyFilter.needsKey("/models/some-deployment/v1/chat/completions", false));
         assertFalse(ApiKeyFilter.needsKey("/apidocs", false));
         assertFalse(ApiKeyFilter.needsKey("/q/health/ready", true));
         assertFalse(ApiKeyFilter.needsKey("/q/metrics", false));

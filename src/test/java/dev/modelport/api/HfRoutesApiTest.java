@@ -168,6 +168,10 @@ class HfRoutesApiTest {
         assertEquals(similarity, bare(given(), "/models/hf-features", Map.of("inputs",
                 Map.of("source_sentence", "a cat", "sentences", List.of("a dog", "a car", "the cat")))));
 
+        // OpenAI's embeddings under the raw base URL: the path's deployment, whatever the body names
+        post(given(), "/models/hf-features/v1/embeddings", Map.of("model", "anything", "input", "hello world"))
+                .then().statusCode(200).body("model", equalTo("hf-features")).body("data[0].embedding.size()", equalTo(32));
+
         // zero-shot: [{label, score}] sorted by score, as the Inference API answers it
         JsonNode zeroShot = bare(given(), "/models/hf-zero-shot", Map.of("inputs", "i love this movie",
                 "parameters", Map.of("candidate_labels", List.of("cinema", "cooking", "sport"))));

@@ -21,11 +21,13 @@ final class FeatureExtractionPipeline implements Pipeline {
     private final Pooling pooling;
     private final boolean lowercase;
     private final SentencePrompts prompts;
+    private final Tokenization tokenization;
 
     FeatureExtractionPipeline(PipelineContext context) {
         this.context = context;
         this.pooling = Pooling.of(context.files());
         this.prompts = SentencePrompts.of(context.files());
+        this.tokenization = new Tokenization(context, prompts);
         // sentence-transformers lowercases before tokenizing when its config says so
         this.lowercase = context.files().sentenceBertConfig().path("do_lower_case").asBoolean(false);
     }
@@ -41,8 +43,12 @@ final class FeatureExtractionPipeline implements Pipeline {
 
     @Override
     public JsonNode run(JsonNode inputs, JsonNode parameters) {
-        TextInputs texts = TextInputs.parse(inputs);
         Params params = Params.of(parameters);
+        // {"source_sentence", "sentences"}: an embedding model answers sentence-similarity too (TEI's /similarity)
+        if (inputs != null && inputs.isObject()) {
+            return SentenceSimilarityPipeline.similarity(this, inputs, params);
+        }
+        TextInputs texts = TextInputs.parse(inputs);
         String mode = params.choice("pooling", POOLING_PARAM, null);
         Pooling effective = pooling.with(mode == null || mode.equals("none") ? null : List.of(mode),
                 params.optionalBool("normalize"));
@@ -85,6 +91,16 @@ final class FeatureExtractionPipeline implements Pipeline {
         return out;
     }
 
+    @Override
+    public java.util.Optional<Tokenization> tokenization() {
+        return java.util.Optional.of(tokenization);
+    }
+
+    @Override
+    public JsonNode describe() {
+        return Json.object().put("pooling", String.join("+", pooling.modes()));
+    }
+
     private static void vectorJson(ArrayNode target, float[] vector) {
         for (float v : vector) {
             target.add(v);
@@ -93,6 +109,7 @@ final class FeatureExtractionPipeline implements Pipeline {
 
     @Override
     public void close() {
+        tokenization.close();
         context.encoder().close();
     }
 }

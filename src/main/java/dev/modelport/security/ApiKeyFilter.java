@@ -9,7 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
- * Router filter in front of every route: /api/* (REST and the progress WebSocket), /v1/* and, when
+ * Router filter in front of every route: /api/* (REST and the progress WebSocket), /v1/*, /models/*
+ * (the per-deployment Hugging Face and TEI routes) and, when
  * METRICS_REQUIRE_API_KEY is true, /q/metrics need a key. Health, OpenAPI and the web UI's own files
  * stay open; the UI's calls to /api then carry the key the user gives it.
  */
@@ -30,7 +31,7 @@ public class ApiKeyFilter {
     }
 
     static boolean needsKey(String path, boolean metrics) {
-        return under(path, "/api") || under(path, "/v1") || (metrics && under(path, "/q/metrics"));
+        return under(path, "/api") || under(path, "/v1") || under(path, "/models") || (metrics && under(path, "/q/metrics"));
     }
 
     private static boolean under(String path, String prefix) {

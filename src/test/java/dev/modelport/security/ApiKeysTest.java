@@ -41,6 +41,7 @@ class ApiKeysTest {
         assertTrue(ApiKeyFilter.needsKey("/api", false));
         assertTrue(ApiKeyFilter.needsKey("/v1/models", false));
         assertFalse(ApiKeyFilter.needsKey("/v1models", false));
+        assertTrue(ApiKeyFilter.needsKey("/models/my-deployment/embed", false), "the TEI routes need a key too");
         assertFalse(ApiKeyFilter.needsKey("/apidocs", false));
         assertFalse(ApiKeyFilter.needsKey("/q/health/ready", true));
         assertFalse(ApiKeyFilter.needsKey("/q/metrics", false));

@@ -59,7 +59,7 @@ final class PythonClients {
             Run r = run(List.of(python.toString(), "-m", "pip", "install", "-q", "--retries", "0", "--timeout", "30",
                     optional), 600);
             if (r.exit != 0) {
-                missing.add(optional + " (" + r.lastLines().replace('\n', ' ') + ")");
+                missing.add(optional + " (" + r.errorLine() + ")");
             }
         }
         return new Outcome(Optional.of(new PythonClients(python, missing)), null);
@@ -76,6 +76,13 @@ final class PythonClients {
     }
 
     record Run(int exit, String output) {
+        /** pip's last ERROR line (its reason), else the last line. */
+        String errorLine() {
+            List<String> lines = output.strip().lines().toList();
+            return lines.reversed().stream().filter(l -> l.startsWith("ERROR")).findFirst()
+                    .orElse(lines.isEmpty() ? "" : lines.getLast());
+        }
+
         String lastLines() {
             String[] lines = output.strip().split("\n");
             return String.join("\n", List.of(lines).subList(Math.max(0, lines.length - 3), lines.length));

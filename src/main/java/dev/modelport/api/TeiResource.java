@@ -78,11 +78,12 @@ public class TeiResource {
             List<String> texts = TeiRequests.texts(body.path("inputs"));
             String prompt = TeiRequests.text(body, "prompt_name");
             Integer dimensions = TeiRequests.positiveInt(body, "dimensions");
-            checkLengths(tokenization(model).lengths(texts, prompt), tokenization(model).maxInputLength(), body);
             ObjectNode parameters = JsonNodeFactory.instance.objectNode()
                     .put("normalize", TeiRequests.bool(body, "normalize", true));
             putIfSet(parameters, "prompt_name", prompt);
-            JsonNode vectors = infer(model, texts, parameters);
+            InferenceInput input = limited(texts, parameters);
+            checkLengths(tokenization(model).lengths(texts, prompt), tokenization(model).maxInputLength(), body);
+            JsonNode vectors = model.infer(input).result();
             List<float[]> out = new ArrayList<>(vectors.size());
             for (JsonNode v : vectors) {
                 float[] vector = OpenAiVectors.read(v);
@@ -102,10 +103,11 @@ public class TeiResource {
             JsonNode body = TeiRequests.object(json, raw, EMBED_ALL);
             List<String> texts = TeiRequests.texts(body.path("inputs"));
             String prompt = TeiRequests.text(body, "prompt_name");
-            checkLengths(tokenization(model).lengths(texts, prompt), tokenization(model).maxInputLength(), body);
             ObjectNode parameters = JsonNodeFactory.instance.objectNode().put("pooling", "none");
             putIfSet(parameters, "prompt_name", prompt);
-            return infer(model, texts, parameters);
+            InferenceInput input = limited(texts, parameters);
+            checkLengths(tokenization(model).lengths(texts, prompt), tokenization(model).maxInputLength(), body);
+            return model.infer(input).result();
         });
     }
 
@@ -128,15 +130,12 @@ public class TeiResource {
             texts.add(inputs.get("source_sentence").asText());
             texts.addAll(TeiRequests.texts(inputs.path("sentences")));
             String prompt = TeiRequests.text(options, "prompt_name");
-            checkLengths(tokenization(model).lengths(texts, prompt), tokenization(model).maxInputLength(), options);
             ObjectNode parameters = JsonNodeFactory.instance.objectNode();
             putIfSet(parameters, "prompt_name", prompt);
+            // the limits count the sentences and the source (as the texts embedded in one batch)
+            limited(texts, parameters);
+            checkLengths(tokenization(model).lengths(texts, prompt), tokenization(model).maxInputLength(), options);
             InferenceInput input = new InferenceInput(inputs, parameters);
-            input.checkLimits(config.limits().maxInputsPerRequest(), config.limits().maxInputChars());
-            if (texts.size() - 1 > config.limits().maxInputsPerRequest()) {
-                throw new ModelportException(ErrorCode.INPUT_TOO_LARGE, "Too many sentences: " + (texts.size() - 1)
-                        + " (limit MAX_INPUTS_PER_REQUEST=" + config.limits().maxInputsPerRequest() + ")");
-            }
             return model.infer(input).result();
         });
     }
@@ -153,10 +152,10 @@ public class TeiResource {
             ServedModel model = reranker(id);
             JsonNode body = TeiRequests.object(json, raw, RerankRequest.FIELDS);
             RerankRequest req = RerankRequest.parse(body);
-            List<String> queries = req.texts().stream().map(t -> req.query()).toList();
-            checkLengths(tokenization(model).pairLengths(queries, req.texts()), tokenization(model).maxInputLength(), body);
             InferenceInput input = new InferenceInput(Reranking.inputs(req.query(), req.texts()), Reranking.parameters());
             input.checkLimits(config.limits().maxInputsPerRequest(), config.limits().maxInputChars());
+            List<String> queries = req.texts().stream().map(t -> req.query()).toList();
+            checkLengths(tokenization(model).pairLengths(queries, req.texts()), tokenization(model).maxInputLength(), body);
             return Reranking.rank(model.infer(input).result(), req.texts(), req.rawScores(), req.returnText(), req.topN());
         });
     }
@@ -173,8 +172,6 @@ public class TeiResource {
             ServedModel model = classifier(id);
             JsonNode body = TeiRequests.object(json, raw, PREDICT);
             TeiPredictInputs inputs = TeiPredictInputs.parse(body.path("inputs"));
-            Tokenization tokens = tokenization(model);
-            checkLengths(inputs.lengths(tokens), tokens.maxInputLength(), body);
             ObjectNode parameters = JsonNodeFactory.instance.objectNode();
             parameters.putNull("top_k");
             if (TeiRequests.bool(body, "raw_scores", false)) {
@@ -182,6 +179,8 @@ public class TeiResource {
             }
             InferenceInput input = new InferenceInput(inputs.classifierInputs(), parameters);
             input.checkLimits(config.limits().maxInputsPerRequest(), config.limits().maxInputChars());
+            Tokenization tokens = tokenization(model);
+            checkLengths(inputs.lengths(tokens), tokens.maxInputLength(), body);
             JsonNode labels = model.infer(input).result();
             return inputs.batched() ? labels : labels.get(0);
         });
@@ -284,12 +283,13 @@ public class TeiResource {
         return type;
     }
 
-    private JsonNode infer(ServedModel model, List<String> texts, ObjectNode parameters) {
+    /** The texts as the pipeline's inputs, within MAX_INPUTS_PER_REQUEST and MAX_INPUT_CHARS (checked before tokenizing). */
+    private InferenceInput limited(List<String> texts, ObjectNode parameters) {
         ArrayNode inputs = JsonNodeFactory.instance.arrayNode();
         texts.forEach(inputs::add);
         InferenceInput input = new InferenceInput(inputs, parameters);
         input.checkLimits(config.limits().maxInputsPerRequest(), config.limits().maxInputChars());
-        return model.infer(input).result();
+        return input;
     }
 
     /**

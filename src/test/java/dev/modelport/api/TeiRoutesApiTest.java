@@ -104,6 +104,9 @@ class TeiRoutesApiTest {
                 "INPUT_TOO_LARGE");
         post(RERANK, "rerank", Map.of("query", "hello", "texts", List.of(TOO_LONG), "truncate", true)).statusCode(200);
         assertTei(post(SENTIMENT, "predict", Map.of("inputs", TOO_LONG)), 413, "validation", "INPUT_TOO_LARGE");
+        // more inputs than MAX_INPUTS_PER_REQUEST (256)
+        assertTei(post(EMBED, "embed", Map.of("inputs", java.util.Collections.nCopies(257, "hello"))), 413, "validation",
+                "INPUT_TOO_LARGE");
     }
 
     @Test

@@ -12,7 +12,9 @@ import java.util.Set;
  * feature-extraction: one pooled vector per input, pooled and normalized as the repo's
  * sentence-transformers files say. Parameters: {@code pooling} (none|mean|cls|max; none gives the
  * [T,H] token vectors of the real tokens), {@code normalize} (true|false), and the instruction
- * prompt ({@code prompt_name} or {@code prompt}; {@link SentencePrompts}).
+ * prompt ({@code prompt_name} or {@code prompt}; {@link SentencePrompts}). A
+ * {@code {"source_sentence", "sentences"}} input gives sentence-similarity's cosines, as the Hugging Face
+ * Inference API and TEI's {@code /similarity} answer them for an embedding model.
  */
 final class FeatureExtractionPipeline implements Pipeline {
     private static final Set<String> POOLING_PARAM = Set.of("none", "mean", "cls", "max");

@@ -258,6 +258,28 @@ class TeiRoutesApiTest {
         assertTei(post(SENTIMENT, "embed", Map.of("inputs", "x")), 424, "backend", "UNSUPPORTED_TASK");
     }
 
+    /** Hostile bodies (dev.modelport.fuzz.HostileJson) on every TEI POST route: never a 5xx, errors in TEI's shape. */
+    @Test
+    void hostileBodiesGetTeiErrorsNeverA5xx() {
+        java.util.Random random = new java.util.Random(Long.getLong("fuzz.seed", 20261208L));
+        dev.modelport.fuzz.HostileJson gen = new dev.modelport.fuzz.HostileJson(random);
+        List<String> routes = List.of(EMBED + "/embed", EMBED + "/embed_all", EMBED + "/similarity", EMBED + "/tokenize",
+                EMBED + "/decode", RERANK + "/rerank", SENTIMENT + "/predict");
+        List<String> failures = new java.util.ArrayList<>();
+        for (int i = 0; i < 140; i++) {
+            String route = routes.get(random.nextInt(routes.size()));
+            String body = gen.body();
+            io.restassured.response.Response r = given().contentType(ContentType.JSON).body(body).post("/models/" + route);
+            boolean teiError = r.statusCode() < 400 || (r.contentType().startsWith("application/json")
+                    && r.jsonPath().get("error") instanceof String && r.jsonPath().get("error_type") != null);
+            if (r.statusCode() >= 500 || r.asString().contains("\tat ") || !teiError) {
+                failures.add(route + " " + body.substring(0, Math.min(200, body.length())) + " -> " + r.statusCode() + " "
+                        + r.asString().substring(0, Math.min(300, r.asString().length())));
+            }
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
+
     @Test
     void openAiEmbeddingsUnderTheTeiBaseUrl() {
         given().contentType(ContentType.JSON).body(Map.of("input", List.of("hello world", "the")))

@@ -6,6 +6,8 @@ them, http://host:<port>). Checked here, one line per client x call (PASS/FAIL/S
   - requests: TEI's REST calls as curl users and LlamaIndex's TextEmbeddingsInference make them
     (/embed, /embed_all, /similarity, /tokenize, /decode, /info, /health, /v1/embeddings, /rerank,
     /predict) and TEI's error codes (413 too long, 422 bad body, 424 wrong model type);
+  - huggingface_hub.InferenceClient(model=<TEI base URL>/embed).feature_extraction (TEI's /embed, and a
+    413's TEI message shown in the client's error);
   - huggingface_hub.InferenceClient(model=<TEI base URL>).feature_extraction and
     langchain_huggingface.HuggingFaceEndpointEmbeddings(model=<TEI base URL>): both POST the base URL
     itself (TEI's POST /), which Modelport serves as the raw Hugging Face route POST /models/<id>.
@@ -190,6 +192,31 @@ def main():
         print("SKIP huggingface_hub, langchain_huggingface: no feature-extraction deployment")
         return 1 if FAILED else 0
     base = f"{url}/models/{deployments['feature-extraction']['id']}"
+    try:
+        from huggingface_hub import InferenceClient
+    except ImportError:
+        print("SKIP huggingface_hub: not installed")
+    else:
+        # InferenceClient posts {"inputs", ...} to the URL it is given: pointed at /embed, TEI's own route
+        def hub_embed():
+            v = InferenceClient(model=f"{base}/embed", token=key).feature_extraction("What is Deep Learning?", normalize=True, truncate=False)
+            expect(v.shape[0] == 1 and v.shape[1] > 0 and abs(float((v[0] ** 2).sum()) ** 0.5 - 1) < 1e-3,
+                   f"shape {v.shape}")
+
+        check("huggingface_hub", "feature_extraction(model=<base>/embed)", hub_embed)
+
+        def hub_error():
+            limit = ok(session.get(f"{base}/info", timeout=30))["max_input_length"]
+            try:
+                InferenceClient(model=f"{base}/embed", token=key).feature_extraction("hello " * (limit + 10))
+            except Exception as e:  # noqa: BLE001 - the client's own HTTP error type
+                status = getattr(getattr(e, "response", None), "status_code", None)
+                expect(status == 413, f"status {status}: {e}")
+                expect("must have less than" in str(e), f"TEI's message not shown: {e}")
+                return
+            raise AssertionError("an over-long input was accepted")
+
+        check("huggingface_hub", "feature_extraction over-long (413, message shown)", hub_error)
     # both clients POST the base URL itself (TEI's POST /): Modelport's raw Hugging Face route
     probe = session.post(base, json={"inputs": "hello"}, timeout=60)
     if probe.status_code in (404, 405):
@@ -199,12 +226,10 @@ def main():
     try:
         from huggingface_hub import InferenceClient
     except ImportError:
-        print("SKIP huggingface_hub: not installed")
+        pass
     else:
-        client = InferenceClient(model=base, token=key or False)
-
         def feature_extraction():
-            v = client.feature_extraction("What is Deep Learning?")
+            v = InferenceClient(model=base, token=key).feature_extraction("What is Deep Learning?")
             expect(v.ndim in (1, 2) and v.size > 0, f"shape {v.shape}")
 
         check("huggingface_hub", "feature_extraction", feature_extraction)

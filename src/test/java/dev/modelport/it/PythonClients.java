@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
  * for). {@link #prepare} says what is missing instead of failing: the Java suite must pass without Python.
  */
 final class PythonClients {
-    /** Every client script needs these. */
-    static final List<String> REQUIRED = List.of("requests", "openai", "huggingface_hub");
+    /** Every client script needs these (huggingface_hub answers embeddings as numpy arrays). */
+    static final List<String> REQUIRED = List.of("requests", "openai", "huggingface_hub", "numpy");
     /** Installed when the index has them (and their dependencies); a script prints SKIP for a client that is not. */
     static final List<String> OPTIONAL = List.of("langchain-openai", "langchain-huggingface");
 

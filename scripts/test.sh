@@ -7,10 +7,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/jdk.sh
 # Debian packages the tests drive: chromium (browser test), haproxy (the load balancer in front of three
-# replicas in it/ReplicasBehindBalancerIT). Installed when missing; needs root or sudo.
+# replicas in it/ReplicasBehindBalancerIT), python3-venv (it/ClientCompatibilityIT's venv of the Python
+# clients, installed from the package index; that test is skipped, saying why, without them).
+# Installed when missing; needs root or sudo.
 missing=""
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing="$missing chromium"
 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing="$missing haproxy"
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing="$missing python3-venv"
 if [ -n "$missing" ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   echo "Installing Debian's$missing for the tests..."

@@ -21,10 +21,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Set;
 
 /**
  * {@code POST /api/v1/deployments/{id}/rerank}, Hugging Face TEI's rerank: {@code {"query", "texts",
@@ -38,9 +34,6 @@ import java.util.Set;
 @Path("/api/v1/deployments/{id}/rerank")
 @Produces(MediaType.APPLICATION_JSON)
 public class RerankResource {
-    private static final Set<String> FIELDS = Set.of("query", "texts", "raw_scores", "return_text", "top_n", "truncate",
-            "truncation_direction");
-
     @Inject
     DeploymentRegistry registry;
     @Inject
@@ -53,14 +46,14 @@ public class RerankResource {
     @RunOnVirtualThread
     public JsonNode rerank(@PathParam("id") String id, JsonNode body) {
         ServedModel model = served(id);
-        Request req = parse(body);
+        RerankRequest req = RerankRequest.parse(body);
+        if (TeiRequests.leftTruncation(body)) {
+            throw new ModelportException(ErrorCode.INVALID_INPUT, "\"truncation_direction\": only \"right\" is supported");
+        }
         InferenceInput input = new InferenceInput(Reranking.inputs(req.query(), req.texts()), Reranking.parameters());
         input.checkLimits(config.limits().maxInputsPerRequest(), config.limits().maxInputChars());
         JsonNode classified = model.infer(input).result();
         return Reranking.rank(classified, req.texts(), req.rawScores(), req.returnText(), req.topN());
-    }
-
-    private record Request(String query, List<String> texts, boolean rawScores, boolean returnText, Integer topN) {
     }
 
     private ServedModel served(String id) {
@@ -77,63 +70,5 @@ public class RerankResource {
         return server.find(id).filter(m -> s.status() == DeploymentStatus.COMPLETED)
                 .orElseThrow(() -> new ModelportException(ErrorCode.DEPLOYMENT_NOT_READY, "Deployment '" + id + "' is "
                         + s.status().wireName() + " (" + Math.round(s.progress()) + "%), not ready for inference"));
-    }
-
-    private static Request parse(JsonNode body) {
-        if (body == null || !body.isObject()) {
-            throw invalid("Body must be a JSON object such as {\"query\": \"...\", \"texts\": [\"...\", \"...\"]}");
-        }
-        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!FIELDS.contains(name)) {
-                throw invalid("Unknown field \"" + name + "\"; rerank takes " + new java.util.TreeSet<>(FIELDS));
-            }
-        }
-        JsonNode query = body.path("query");
-        if (!query.isTextual()) {
-            throw invalid("\"query\" (a string) is required");
-        }
-        JsonNode texts = body.path("texts");
-        if (!texts.isArray() || texts.isEmpty()) {
-            throw invalid("\"texts\" must be a non-empty list of strings");
-        }
-        List<String> list = new ArrayList<>(texts.size());
-        for (JsonNode t : texts) {
-            if (!t.isTextual()) {
-                throw invalid("\"texts\" must be a list of strings");
-            }
-            list.add(t.asText());
-        }
-        JsonNode direction = body.path("truncation_direction");
-        if (!direction.isMissingNode() && !direction.isNull()
-                && !(direction.isTextual() && direction.asText().equalsIgnoreCase("right"))) {
-            throw invalid("\"truncation_direction\": only \"right\" is supported");
-        }
-        bool(body, "truncate", true);
-        Integer topN = null;
-        JsonNode n = body.path("top_n");
-        if (!n.isMissingNode() && !n.isNull()) {
-            if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < 1) {
-                throw invalid("\"top_n\" must be a positive integer");
-            }
-            topN = n.asInt();
-        }
-        return new Request(query.asText(), List.copyOf(list), bool(body, "raw_scores", false),
-                bool(body, "return_text", false), topN);
-    }
-
-    private static boolean bool(JsonNode body, String field, boolean fallback) {
-        JsonNode v = body.path(field);
-        if (v.isMissingNode() || v.isNull()) {
-            return fallback;
-        }
-        if (!v.isBoolean()) {
-            throw invalid("\"" + field + "\" must be true or false");
-        }
-        return v.asBoolean();
-    }
-
-    private static ModelportException invalid(String message) {
-        return new ModelportException(ErrorCode.INVALID_INPUT, message);
     }
 }

@@ -12,7 +12,9 @@ import java.util.Set;
  * feature-extraction: one pooled vector per input, pooled and normalized as the repo's
  * sentence-transformers files say. Parameters: {@code pooling} (none|mean|cls|max; none gives the
  * [T,H] token vectors of the real tokens), {@code normalize} (true|false), and the instruction
- * prompt ({@code prompt_name} or {@code prompt}; {@link SentencePrompts}).
+ * prompt ({@code prompt_name} or {@code prompt}; {@link SentencePrompts}). A
+ * {@code {"source_sentence", "sentences"}} input gives sentence-similarity's cosines, as the Hugging Face
+ * Inference API and TEI's {@code /similarity} answer them for an embedding model.
  */
 final class FeatureExtractionPipeline implements Pipeline {
     private static final Set<String> POOLING_PARAM = Set.of("none", "mean", "cls", "max");
@@ -21,11 +23,13 @@ final class FeatureExtractionPipeline implements Pipeline {
     private final Pooling pooling;
     private final boolean lowercase;
     private final SentencePrompts prompts;
+    private final Tokenization tokenization;
 
     FeatureExtractionPipeline(PipelineContext context) {
         this.context = context;
         this.pooling = Pooling.of(context.files());
         this.prompts = SentencePrompts.of(context.files());
+        this.tokenization = new Tokenization(context, prompts);
         // sentence-transformers lowercases before tokenizing when its config says so
         this.lowercase = context.files().sentenceBertConfig().path("do_lower_case").asBoolean(false);
     }
@@ -41,11 +45,12 @@ final class FeatureExtractionPipeline implements Pipeline {
 
     @Override
     public JsonNode run(JsonNode inputs, JsonNode parameters) {
-        if (inputs != null && inputs.isObject() && inputs.has("source_sentence")) {
-            return SentenceSimilarityPipeline.scores(this, inputs, Params.of(parameters));
+        Params params = Params.of(parameters);
+        // {"source_sentence", "sentences"}: an embedding model answers sentence-similarity too (TEI's /similarity)
+        if (inputs != null && inputs.isObject()) {
+            return SentenceSimilarityPipeline.similarity(this, inputs, params);
         }
         TextInputs texts = TextInputs.parse(inputs);
-        Params params = Params.of(parameters);
         String mode = params.choice("pooling", POOLING_PARAM, null);
         Pooling effective = pooling.with(mode == null || mode.equals("none") ? null : List.of(mode),
                 params.optionalBool("normalize"));
@@ -88,6 +93,16 @@ final class FeatureExtractionPipeline implements Pipeline {
         return out;
     }
 
+    @Override
+    public java.util.Optional<Tokenization> tokenization() {
+        return java.util.Optional.of(tokenization);
+    }
+
+    @Override
+    public JsonNode describe() {
+        return Json.object().put("pooling", String.join("+", pooling.modes()));
+    }
+
     private static void vectorJson(ArrayNode target, float[] vector) {
         for (float v : vector) {
             target.add(v);
@@ -96,6 +111,7 @@ final class FeatureExtractionPipeline implements Pipeline {
 
     @Override
     public void close() {
+        tokenization.close();
         context.encoder().close();
     }
 }

@@ -25,6 +25,22 @@ public interface Pipeline extends AutoCloseable {
         return java.util.OptionalInt.empty();
     }
 
+    /**
+     * The tokenizer as Hugging Face TEI's routes use it ({@code /tokenize}, {@code /decode}, the input
+     * length check); empty for pipelines that do not offer it (the generating ones).
+     */
+    default java.util.Optional<Tokenization> tokenization() {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * What the model's files say about how it answers, for TEI's {@code /info}: {@code {"pooling"}} for an
+     * embedding model, {@code {"id2label", "label2id"}} for a classifier; empty otherwise.
+     */
+    default JsonNode describe() {
+        return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    }
+
     /** Frees the tokenizer; the model is closed by whoever loaded it. */
     @Override
     void close();

@@ -29,14 +29,14 @@ final class SentenceSimilarityPipeline implements Pipeline {
         if (inputs != null && (inputs.isTextual() || inputs.isArray())) {
             return embeddings.run(inputs, parameters);
         }
-        return scores(embeddings, inputs, Params.of(parameters));
+        return similarity(embeddings, inputs, Params.of(parameters));
     }
 
     /**
-     * The cosine similarities of {@code {"source_sentence", "sentences"}}; a feature-extraction deployment
-     * answers them too, as the Inference API's sentence-transformers models do for either task.
+     * The cosine of each sentence to the source sentence, all embedded in one batch; a feature-extraction
+     * deployment answers them too, as the Inference API's sentence-transformers models do for either task.
      */
-    static JsonNode scores(FeatureExtractionPipeline embeddings, JsonNode inputs, Params params) {
+    static JsonNode similarity(FeatureExtractionPipeline embeddings, JsonNode inputs, Params params) {
         if (inputs == null || !inputs.isObject() || !inputs.path("source_sentence").isTextual()
                 || !inputs.path("sentences").isArray() || inputs.path("sentences").isEmpty()) {
             throw Params.invalid("'inputs' must be {\"source_sentence\": \"...\", \"sentences\": [\"...\", ...]} "
@@ -61,6 +61,16 @@ final class SentenceSimilarityPipeline implements Pipeline {
     @Override
     public java.util.OptionalInt countTokens(List<String> texts) {
         return embeddings.countTokens(texts);
+    }
+
+    @Override
+    public java.util.Optional<Tokenization> tokenization() {
+        return embeddings.tokenization();
+    }
+
+    @Override
+    public JsonNode describe() {
+        return embeddings.describe();
     }
 
     @Override

@@ -21,9 +21,11 @@ final class TextClassificationPipeline implements Pipeline {
     static final Set<String> FUNCTIONS = Set.of("softmax", "sigmoid", "none");
 
     private final PipelineContext context;
+    private final Tokenization tokenization;
 
     TextClassificationPipeline(PipelineContext context) {
         this.context = context;
+        this.tokenization = new Tokenization(context, null);
     }
 
     @Override
@@ -83,7 +85,30 @@ final class TextClassificationPipeline implements Pipeline {
     }
 
     @Override
+    public java.util.Optional<Tokenization> tokenization() {
+        return java.util.Optional.of(tokenization);
+    }
+
+    /** config.json's labels, as TEI's /info shows a classifier's. */
+    @Override
+    public JsonNode describe() {
+        var id2label = Json.object();
+        var label2id = Json.object();
+        JsonNode config = context.files().config();
+        Labels labels = Labels.of(config, new dev.modelport.runtime.ConfigReader(config, "").numLabels());
+        for (int i = 0; i < labels.count(); i++) {
+            id2label.put(Integer.toString(i), labels.name(i));
+            label2id.put(labels.name(i), i);
+        }
+        var out = Json.object();
+        out.set("id2label", id2label);
+        out.set("label2id", label2id);
+        return out;
+    }
+
+    @Override
     public void close() {
+        tokenization.close();
         context.encoder().close();
     }
 }

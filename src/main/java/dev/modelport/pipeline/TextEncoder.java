@@ -48,6 +48,14 @@ final class TextEncoder implements AutoCloseable {
                 .optWithOverflowingTokens(true));
     }
 
+    /**
+     * Texts and pairs whole, never truncated: what {@link Tokenization} shows and measures (a TEI
+     * client asks for every token, and for an error rather than a silent cut when truncation is off).
+     */
+    static TextEncoder whole(SnapshotFiles files, int maxLength) {
+        return build(files, maxLength, HuggingFaceTokenizer.builder().optTruncation(false));
+    }
+
     private static TextEncoder build(SnapshotFiles files, int maxLength, HuggingFaceTokenizer.Builder builder) {
         builder.optTokenizerPath(files.tokenizerFile()).optAddSpecialTokens(true).optPadding(false)
                 .optMaxLength(maxLength);
@@ -66,7 +74,12 @@ final class TextEncoder implements AutoCloseable {
     }
 
     List<Encoded> encode(List<String> texts) {
-        Encoding[] encodings = tokenizer.batchEncode(texts.toArray(String[]::new));
+        return encode(texts, true);
+    }
+
+    /** The texts with or without the tokenizer's special tokens ([CLS] ... [SEP]). */
+    List<Encoded> encode(List<String> texts, boolean addSpecialTokens) {
+        Encoding[] encodings = tokenizer.batchEncode(texts.toArray(String[]::new), addSpecialTokens, false);
         List<Encoded> out = new ArrayList<>(encodings.length);
         for (int i = 0; i < encodings.length; i++) {
             out.add(convert(encodings[i]));

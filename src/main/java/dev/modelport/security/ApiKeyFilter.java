@@ -9,8 +9,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
- * Router filter in front of every route: /api/* (REST and the progress WebSocket), /v1/*, /models/* (the raw
- * Hugging Face routes; a dedicated port's paths are rerouted there before this filter sees them) and, when
+ * Router filter in front of every route: /api/* (REST and the progress WebSocket), /v1/*, /models/* (the
+ * per-deployment Hugging Face, TGI and TEI routes; a dedicated port's paths are rerouted there before this
+ * filter sees them) and, when
  * METRICS_REQUIRE_API_KEY is true, /q/metrics need a key. Health, OpenAPI and the web UI's own files
  * stay open; the UI's calls to /api then carry the key the user gives it.
  */

@@ -43,6 +43,7 @@ class ApiKeysTest {
         assertFalse(ApiKeyFilter.needsKey("/v1models", false));
         assertTrue(ApiKeyFilter.needsKey("/models/some-deployment", false));
         assertTrue(ApiKeyFilter.needsKey("/models/some-deployment/v1/chat/completions", false));
+        assertTrue(ApiKeyFilter.needsKey("/models/my-deployment/embed", false), "the TEI routes need a key too");
         assertFalse(ApiKeyFilter.needsKey("/apidocs", false));
         assertFalse(ApiKeyFilter.needsKey("/q/health/ready", true));
         assertFalse(ApiKeyFilter.needsKey("/q/metrics", false));

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelport.api.TestHub;
 import dev.modelport.runtime.Head;
 import dev.modelport.testing.models.TinyCheckpoints;
-import dev.modelport.testing.models.TinyCheckpoints.Family;
+import dev.modelport.testing.models.TinySentenceTransformers;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -12,11 +12,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,7 +51,7 @@ class ServingApiTest {
         ensure("batched", () -> TinyCheckpoints.bert(root("serving-org/sentiment"), Head.SEQUENCE_CLASSIFICATION),
                 Map.of("model_id", "serving-org/sentiment", "deployment_id", "batched", "max_batch_size", 16,
                         "max_batch_delay_ms", 200));
-        ensure("embed", () -> sentenceTransformers(root("serving-org/embedder")),
+        ensure("embed", () -> TinySentenceTransformers.write(root("serving-org/embedder")),
                 Map.of("model_id", "serving-org/embedder", "deployment_id", "embed"));
     }
 
@@ -68,23 +66,6 @@ class ServingApiTest {
         writeRepo.run();
         JsonNode d = http.deployAndWait(body, id, Duration.ofSeconds(120));
         assertEquals("completed", d.path("status").asText(), d.toString());
-    }
-
-    /** A base BERT laid out as sentence-transformers saves it: mean pooling, then Normalize. */
-    private static void sentenceTransformers(Path dir) {
-        TinyCheckpoints.builder(Family.BERT, Head.BASE).pipelineTag("feature-extraction").write(dir);
-        try {
-            Files.writeString(dir.resolve("modules.json"), """
-                    [{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
-                     {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
-                     {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"}]""");
-            Files.createDirectories(dir.resolve("1_Pooling"));
-            Files.writeString(dir.resolve("1_Pooling/config.json"), """
-                    {"word_embedding_dimension": 32, "pooling_mode_cls_token": false, "pooling_mode_mean_tokens": true,
-                     "pooling_mode_max_tokens": false, "pooling_mode_mean_sqrt_len_tokens": false}""");
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     @Test

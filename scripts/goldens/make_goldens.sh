@@ -30,7 +30,7 @@ base_python=${GOLDENS_PYTHON:-python3}
 pip_extra=${PIP_EXTRA:---retries 0}
 
 T5_PINS=(torch==2.13.0 transformers==5.18.0 tokenizers==0.23.2 safetensors numpy sentencepiece protobuf)
-T4_PINS=(torch==2.13.0 tokenizers==0.22.2 safetensors numpy pyyaml regex requests tqdm packaging filelock
+T4_PINS=(torch==2.13.0 tokenizers==0.22.2 safetensors numpy sentencepiece protobuf pyyaml regex requests tqdm packaging filelock
          huggingface_hub)
 
 die() { echo "make_goldens: $*" >&2; exit 1; }

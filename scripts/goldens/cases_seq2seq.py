@@ -47,7 +47,8 @@ golden.json of a case ("kind": "seq2seq"):
   reference_lowp  (t5, bart) {"bfloat16": {tensor: transformers' own max |diff| between its
              bfloat16 and float32 runs}}, the larger over eager and sdpa attention
   tokenizer  (marian-spm) per input of MARIAN_TOKENIZER_INPUTS: text, tokens (tokenize), input_ids (the
-             tokenizer's call, </s> appended) and decoded (decode(input_ids, skip_special_tokens=True))
+             tokenizer's call, </s> appended) and decoded (decode(input_ids, skip_special_tokens=True));
+             tokenizer_random: the same (tokens left out) for 150 seeded random texts (marian_random_texts)
   pipelines  (phase t4) text2text-generation, summarization and translation as transformers 4.57's
              pipelines answer, with "transformers_task" where the pipeline was built for another
              task name than the entry's (translation_en_to_fr: our "translation" with src_lang en,
@@ -251,12 +252,43 @@ def marian_spm_tokenizer(mg, folder):
     return len(vocab)
 
 
-def marian_tokenizer_goldens(hf_tok):
+MARIAN_RANDOM_POOLS = [
+    "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "0123456789 .,;:!?'\"()-+=%&/\\[]{}<>#*@$^_`|~",
+    "   \t\n\r\u00a0\u2000\u2002\u2009\u200b\u200d\u2028\u3000\ufeff\u0085\x0b\x0c\x1c",
+    "éèêëàâäîïôöûüçñÉÈÀÇÑßœŒæÆøØåÅ",
+    "\u0300\u0301\u0302\u0303\u0308\u0327\u030a",
+    "ＡＢＣａｂｃ１２３！？（）ﬁﬂ①⑩½¾",
+    "漢字日本語한국어🙂🚀€£",
+    "\x00\x01\x07\x1f\x7f\x80\x9f",
+    "the lazy dog hello world lives in Paris",
+    ">><<",
+]
+
+
+def marian_random_texts(n, seed=12):
+    """Seeded random texts mixing MARIAN_RANDOM_POOLS (letters, digits and punctuation, Unicode spaces
+    and controls, accents and combining marks, fullwidth forms and ligatures, CJK, emoji, words of the
+    corpus, language-code brackets): what a hand-picked list misses."""
+    import random
+    rng = random.Random(seed)
     out = []
-    for text in MARIAN_TOKENIZER_INPUTS:
+    while len(out) < n:
+        mix = rng.sample(MARIAN_RANDOM_POOLS, rng.randint(1, 4))
+        text = "".join(rng.choice(rng.choice(mix)) for _ in range(rng.randint(0, 30)))
+        out.append((">>" if rng.random() < 0.1 else "") + text)
+    return out
+
+
+def marian_tokenizer_goldens(hf_tok, texts=MARIAN_TOKENIZER_INPUTS, tokens=True):
+    out = []
+    for text in texts:
         ids = hf_tok(text)["input_ids"]
-        out.append({"text": text, "tokens": hf_tok.tokenize(text), "input_ids": ids,
-                    "decoded": hf_tok.decode(ids, skip_special_tokens=True)})
+        entry = {"text": text, "tokens": hf_tok.tokenize(text)} if tokens else {"text": text}
+        entry.update({"input_ids": ids, "decoded": hf_tok.decode(ids, skip_special_tokens=True)})
+        out.append(entry)
+    if not tokens:
+        return out
     unk = hf_tok.convert_tokens_to_ids("<unk>")
     seen = [t for e in out for t in e["input_ids"]]
     vocab = hf_tok.get_vocab()
@@ -543,6 +575,7 @@ def case_build(mg, case):
             golden["reference_lowp_attention"] = list(mg.LOWP_ATTENTION)
         if case == "marian-spm":
             golden["tokenizer"] = marian_tokenizer_goldens(hf_tok)
+            golden["tokenizer_random"] = marian_tokenizer_goldens(hf_tok, marian_random_texts(150), tokens=False)
             for entry in golden["generate"]:
                 entry["texts"] = [hf_tok.decode(seq, skip_special_tokens=True) for seq in entry["sequences"]]
         golden["pipelines"] = []
@@ -615,6 +648,11 @@ def phase_t4(out, only, mg):
         golden = mg.read_golden(folder)
         cls = getattr(t4, CASES[case][0])
         tok = mg.load_tokenizer(folder)
+        for e in golden.get("tokenizer", []) + golden.get("tokenizer_random", []):
+            # MarianTokenizer of transformers 4.57 (target.spm for decoding) agrees with 5.18's (source.spm)
+            ids = tok(e["text"])["input_ids"]
+            if ids != e["input_ids"] or tok.decode(ids, skip_special_tokens=True) != e["decoded"]:
+                raise SystemExit(f"{case}: transformers {t4.__version__} tokenizes {e['text']!r} otherwise")
         golden["pipelines"] = []
         for task, built_as, inputs, params in entries:
             # a fresh model each time: building a pipeline pops the task's prefix out of the model's

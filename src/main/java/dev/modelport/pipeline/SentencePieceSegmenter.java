@@ -308,6 +308,10 @@ final class SentencePieceSegmenter {
             int length = Math.min(charLength(input[pos]), input.length - pos);
             return new int[] {length, length, input[pos] & 0xff, -1};
         }
+        if (longestValue >= normalized.length) {
+            throw new ModelportException(ErrorCode.UNSUPPORTED_MODEL_FILES, "The SentencePiece model's"
+                    + " precompiled_charsmap points outside its normalized strings");
+        }
         int end = longestValue;
         while (end < normalized.length && normalized[end] != 0) {
             end++;

@@ -173,14 +173,6 @@ final class MarianTokenizer {
         return specialTokensMap.path("additional_special_tokens");
     }
 
-    int eosId() {
-        return eosId;
-    }
-
-    Set<Long> specialIds() {
-        return Set.copyOf(specialIds);
-    }
-
     /**
      * A tokenizer.json-shaped summary for the code that reads one ({@link Vocabulary}, the special
      * ids): vocab.json as a WordPiece-style {piece: id} object, and the special tokens as added tokens.

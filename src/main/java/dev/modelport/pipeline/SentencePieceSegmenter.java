@@ -98,10 +98,6 @@ final class SentencePieceSegmenter {
         return new SentencePieceSegmenter(model, fileName);
     }
 
-    SentencePieceModel model() {
-        return model;
-    }
-
     private static ModelportException refuse(String fileName, String why) {
         return new ModelportException(ErrorCode.UNSUPPORTED_MODEL_FILES, fileName + " " + why
                 + "; Modelport segments Unigram SentencePiece models without these");

@@ -27,6 +27,12 @@ Cases (d_model 32, 4 heads, 1 or 2 layers; tokenizers written here, nothing down
             start; generation_config.json as Helsinki-NLP/opus-mt-*'s (bad_words_ids [[pad]],
             renormalize_logits, forced EOS, 4 beams); a tokenizer.json (Unigram) beside it, since
             Modelport serves Marian only with one (opus-mt repos ship source.spm/target.spm)
+  marian-spm MarianMTModel as Helsinki-NLP/opus-mt-* ship it: no tokenizer.json but MarianTokenizer's files,
+            saved by MarianTokenizer itself: source.spm = target.spm (a Unigram SentencePiece model trained here
+            with the sentencepiece library on MARIAN_CORPUS, nmt_nfkc), vocab.json the joint vocabulary
+            (</s> <unk>, the pieces with one left out, language codes >>fra<< >>deu<<, a piece the spm lacks,
+            an unknown character's surface, <pad> last); sizes as marian; "tokenizer": MarianTokenizer's
+            tokens and ids for MARIAN_TOKENIZER_INPUTS and decode(ids, skip_special_tokens=True) of them
 
 golden.json of a case ("kind": "seq2seq"):
   inputs     the encoder texts, right-padded input_ids and attention_mask
@@ -37,9 +43,12 @@ golden.json of a case ("kind": "seq2seq"):
              model.generate (over the repo's generation_config.json), the sequences it returned
              (decoder start token included; num_return_sequences of them), and for greedy entries
              the raw logits of each step (output_logits) and the smallest top-1/top-2 margin of the
-             processed scores
+             processed scores; (marian-spm) texts: each sequence decoded with skip_special_tokens=True
   reference_lowp  (t5, bart) {"bfloat16": {tensor: transformers' own max |diff| between its
              bfloat16 and float32 runs}}, the larger over eager and sdpa attention
+  tokenizer  (marian-spm) per input of MARIAN_TOKENIZER_INPUTS: text, tokens (tokenize), input_ids (the
+             tokenizer's call, </s> appended) and decoded (decode(input_ids, skip_special_tokens=True));
+             tokenizer_random: the same (tokens left out) for 150 seeded random texts (marian_random_texts)
   pipelines  (phase t4) text2text-generation, summarization and translation as transformers 4.57's
              pipelines answer, with "transformers_task" where the pipeline was built for another
              task name than the entry's (translation_en_to_fr: our "translation" with src_lang en,
@@ -136,6 +145,161 @@ def marian_tokenizer(mg, folder):
     return len(vocab)
 
 
+MARIAN_CORPUS = [
+    "the quick brown fox jumps over the lazy dog",
+    "Marie lives in Paris and John lives in London.",
+    "hello world, hello friends, hello everyone!",
+    "the children were reading books about the river",
+    "once upon a time there lived a small cat",
+    "Élodie a mangé une crème brûlée à Noël, près de la forêt.",
+    "Où est la gare ? À côté du théâtre, s'il vous plaît.",
+    "In 2024 the price rose by 3.5% to 120 dollars (roughly).",
+    "Numbers: 0 1 2 3 4 5 6 7 8 9 10 42 100 1000",
+    "She said: \"yes\" - and then - 'no'; really?",
+    "Ärger über Öl und Übermut, die Straße ist groß.",
+    "ŒUVRE, Œuvre and œuvre; naïve café déjà vu.",
+    "the translation of the text into French and German",
+    "a tiny model translates short sentences",
+]
+MARIAN_TOKENIZER_INPUTS = [
+    "the quick brown fox jumps over the lazy dog",
+    "Élodie a mangé une crème brûlée à Noël.",
+    "ÉLODIE, Œuvre: naïve déjà-vu!",
+    "Hello, world! (really?) - yes: 42 + 3.5 = 45.5%",
+    "ｆｕｌｌｗｉｄｔｈ ＡＢＣ １２３, ﬁne ligatures, ① and ½",
+    "e\u0301te\u0301 combining accents",
+    "   leading, trailing   and   multiple spaces   ",
+    "tabs\tand\nnewlines\r\nhere\u00a0nbsp\u3000ideographic",
+    "zero\u200bwidth and control\u0007char",
+    ">>fra<< the lazy dog",
+    ">>deu<<hello world",
+    "hello >>fra<< world",
+    ">>xyz<< an unknown code",
+    "price 5 € and 漢字 and 🙂 emoji",
+    "",
+    "   ",
+    "hello </s> world <pad>",
+    "translation",
+]
+MARIAN_LANGUAGE_CODES = [">>fra<<", ">>deu<<"]
+MARIAN_TARGET_ONLY = "▁Schwarzwald"
+MARIAN_UNKNOWN_SURFACE = "€"
+MARIAN_DROPPED_WORD = "translation"
+
+
+def nmt_nfkc_rules(folder):
+    """sentencepiece's nmt_nfkc rules restricted to the characters around the goldens' inputs (ASCII and
+    its controls, Latin-1 and Latin Extended, general punctuation and spaces, number forms, enclosed
+    numbers, CJK spaces, the fi/fl ligatures, fullwidth forms, and base letters with combining accents),
+    as a normalization_rule_tsv: the full nmt_nfkc map makes a 240 KB model; this one keeps the
+    Darts trie and its longest-match rules (a letter + combining accent composed) at a few KB."""
+    import sentencepiece as spm
+    n = spm.SentencePieceNormalizer(rule_name="nmt_nfkc", add_dummy_prefix=False, escape_whitespaces=False,
+                                    remove_extra_whitespaces=False)
+    ranges = [(0x00, 0x24F), (0x2000, 0x206F), (0x2150, 0x218F), (0x2460, 0x24FF), (0x3000, 0x3003),
+              (0xFB00, 0xFB06), (0xFF01, 0xFF5E)]
+    sources = [chr(c) for a, b in ranges for c in range(a, b + 1) if not 0xD800 <= c < 0xE000]
+    sources += [base + mark for base in "aeiouyncAEIOUYNC" for mark in "\u0300\u0301\u0302\u0303\u0308\u0327"]
+    lines = []
+    for src in sources:
+        dst = n.normalize(src)
+        if dst != src:
+            lines.append(" ".join(f"{ord(c):X}" for c in src) + "\t" + " ".join(f"{ord(c):X}" for c in dst))
+    path = os.path.join(folder, "rules.tsv")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    return path
+
+
+def marian_spm_tokenizer(mg, folder):
+    """A Unigram SentencePiece model trained on MARIAN_CORPUS (the sentencepiece library, one thread,
+    nmt_nfkc_rules, <unk>=0 <s>=1 </s>=2 as Marian's spm_train writes them), saved by MarianTokenizer as
+    source.spm and target.spm with a joint vocab.json: </s>=0, <unk>=1, the spm's pieces in order
+    except the piece the spm uses first for MARIAN_DROPPED_WORD (it then maps to <unk>), the language
+    codes, a piece the spm lacks, the surface of a character the spm does not know, <pad> last."""
+    import io
+    import sentencepiece as spm
+    from transformers import MarianTokenizer
+    model = io.BytesIO()
+    scratch = os.path.join(folder, "_scratch")
+    os.makedirs(scratch)
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(MARIAN_CORPUS), model_writer=model, model_type="unigram", vocab_size=200,
+        character_coverage=1.0, unk_id=0, bos_id=1, eos_id=2, pad_id=-1,
+        normalization_rule_tsv=nmt_nfkc_rules(scratch), hard_vocab_limit=False, num_threads=1,
+        shuffle_input_sentence=False, minloglevel=2)
+    data = model.getvalue()
+    sp = spm.SentencePieceProcessor(model_proto=data)
+    pieces = [sp.id_to_piece(i) for i in range(sp.get_piece_size())
+              if not (sp.is_control(i) or sp.is_unknown(i))]
+    dropped = next(p for p in sp.encode(MARIAN_DROPPED_WORD, out_type=str) if len(p) > 2)
+    if MARIAN_UNKNOWN_SURFACE in pieces or MARIAN_TARGET_ONLY in pieces:
+        raise SystemExit("marian-spm: the trained spm already has the pieces meant to be missing")
+    vocab = ["</s>", "<unk>"] + [p for p in pieces if p != dropped] + MARIAN_LANGUAGE_CODES + [
+        MARIAN_TARGET_ONLY, MARIAN_UNKNOWN_SURFACE, "<pad>"]
+    with open(os.path.join(scratch, "source.spm"), "wb") as f:
+        f.write(data)
+    write_json(os.path.join(scratch, "vocab.json"), {p: i for i, p in enumerate(vocab)})
+    tok = MarianTokenizer(os.path.join(scratch, "source.spm"), os.path.join(scratch, "source.spm"),
+                          os.path.join(scratch, "vocab.json"), source_lang="en", target_lang="fr",
+                          model_max_length=POSITIONS)
+    tok.save_pretrained(folder)
+    import shutil
+    shutil.rmtree(scratch)
+    for name in ("tokenizer.json", "added_tokens.json", "chat_template.jinja"):
+        if os.path.exists(os.path.join(folder, name)):
+            os.remove(os.path.join(folder, name))
+    return len(vocab)
+
+
+MARIAN_RANDOM_POOLS = [
+    "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "0123456789 .,;:!?'\"()-+=%&/\\[]{}<>#*@$^_`|~",
+    "   \t\n\r\u00a0\u2000\u2002\u2009\u200b\u200d\u2028\u3000\ufeff\u0085\x0b\x0c\x1c",
+    "éèêëàâäîïôöûüçñÉÈÀÇÑßœŒæÆøØåÅ",
+    "\u0300\u0301\u0302\u0303\u0308\u0327\u030a",
+    "ＡＢＣａｂｃ１２３！？（）ﬁﬂ①⑩½¾",
+    "漢字日本語한국어🙂🚀€£",
+    "\x00\x01\x07\x1f\x7f\x80\x9f",
+    "the lazy dog hello world lives in Paris",
+    ">><<",
+]
+
+
+def marian_random_texts(n, seed=12):
+    """Seeded random texts mixing MARIAN_RANDOM_POOLS (letters, digits and punctuation, Unicode spaces
+    and controls, accents and combining marks, fullwidth forms and ligatures, CJK, emoji, words of the
+    corpus, language-code brackets): what a hand-picked list misses."""
+    import random
+    rng = random.Random(seed)
+    out = []
+    while len(out) < n:
+        mix = rng.sample(MARIAN_RANDOM_POOLS, rng.randint(1, 4))
+        text = "".join(rng.choice(rng.choice(mix)) for _ in range(rng.randint(0, 30)))
+        out.append((">>" if rng.random() < 0.1 else "") + text)
+    return out
+
+
+def marian_tokenizer_goldens(hf_tok, texts=MARIAN_TOKENIZER_INPUTS, tokens=True):
+    out = []
+    for text in texts:
+        ids = hf_tok(text)["input_ids"]
+        entry = {"text": text, "tokens": hf_tok.tokenize(text)} if tokens else {"text": text}
+        entry.update({"input_ids": ids, "decoded": hf_tok.decode(ids, skip_special_tokens=True)})
+        out.append(entry)
+    if not tokens:
+        return out
+    unk = hf_tok.convert_tokens_to_ids("<unk>")
+    seen = [t for e in out for t in e["input_ids"]]
+    vocab = hf_tok.get_vocab()
+    for must in [unk, vocab[MARIAN_LANGUAGE_CODES[0]], vocab[MARIAN_UNKNOWN_SURFACE]]:
+        if must not in seen:
+            raise SystemExit(f"marian-spm: no tokenizer input gives id {must}")
+    if vocab[MARIAN_TARGET_ONLY] in seen:
+        raise SystemExit("marian-spm: the piece the spm lacks was used")
+    return out
+
+
 def write_json(path, obj):
     with open(path, "w", encoding="utf-8") as f:
         f.write(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
@@ -180,10 +344,10 @@ def bart_model(tok):
     return transformers.BartForConditionalGeneration(cfg)
 
 
-def marian_model(vocab):
+def marian_model(vocab, d_model=D_MODEL, heads=HEADS, d_ff=D_FF):
     cfg = transformers.MarianConfig(
-        vocab_size=vocab, d_model=D_MODEL, encoder_layers=1, decoder_layers=1, encoder_attention_heads=HEADS,
-        decoder_attention_heads=HEADS, encoder_ffn_dim=D_FF, decoder_ffn_dim=D_FF, max_position_embeddings=POSITIONS,
+        vocab_size=vocab, d_model=d_model, encoder_layers=1, decoder_layers=1, encoder_attention_heads=heads,
+        decoder_attention_heads=heads, encoder_ffn_dim=d_ff, decoder_ffn_dim=d_ff, max_position_embeddings=POSITIONS,
         scale_embedding=True, activation_function="swish", pad_token_id=vocab - 1, decoder_start_token_id=vocab - 1,
         eos_token_id=0, forced_eos_token_id=0, bos_token_id=None)
     return transformers.MarianMTModel(cfg)
@@ -253,7 +417,7 @@ def generation_config(case, ids):
                 "eos_token_id": ids["</s>"], "forced_bos_token_id": ids["<s>"], "forced_eos_token_id": ids["</s>"],
                 "length_penalty": 2.0, "max_length": 24, "min_length": 6, "no_repeat_ngram_size": 3, "num_beams": 4,
                 "pad_token_id": ids["<pad>"]}
-    if case == "marian":
+    if case in ("marian", "marian-spm"):
         pad = ids["<pad>"]
         return {"bad_words_ids": [[pad]], "bos_token_id": 0, "decoder_start_token_id": pad, "eos_token_id": 0,
                 "forced_eos_token_id": 0, "max_length": 32, "num_beams": 4, "pad_token_id": pad,
@@ -273,6 +437,9 @@ CASES = {
     "marian": ("MarianMTModel", "MarianMTModel: sinusoidal positions, scale_embedding, final_logits_bias, swish, "
                "opus-mt-like generation_config (bad_words_ids, renormalize_logits, 4 beams); tokenizer.json; "
                "translation"),
+    "marian-spm": ("MarianMTModel", "MarianMTModel as Helsinki-NLP/opus-mt-* ship it: MarianTokenizer's source.spm, "
+                   "target.spm (a trained Unigram SentencePiece model, nmt_nfkc) and joint vocab.json, no "
+                   "tokenizer.json; tokenizer ids and decodes; translation"),
 }
 
 # generate() entries: keyword arguments over the repo's generation_config.json
@@ -282,7 +449,8 @@ GENERATE = [
     {"num_beams": 3, "do_sample": False, "max_new_tokens": 10, "no_repeat_ngram_size": 2, "length_penalty": 2.0,
      "early_stopping": True, "min_length": 5, "num_return_sequences": 2},
 ]
-GENERATE_DEFAULTS = {"bart": [{}], "marian": [{}, {"num_beams": 2, "early_stopping": "never", "max_length": 12}]}
+GENERATE_DEFAULTS = {"bart": [{}], "marian": [{}, {"num_beams": 2, "early_stopping": "never", "max_length": 12}],
+                     "marian-spm": [{}]}
 
 
 def load(cls, folder, dtype, attn="eager"):
@@ -324,6 +492,8 @@ def generate_entries(mg, case, cls, folder, fp32, tok, tensors):
         new = [t for s in seqs for t in s[1:]]
         if len(new) >= 4 and len(set(new)) < 3:
             raise mg.Degenerate("a generation repeats one or two tokens")
+        if case == "marian-spm" and any(len(set(s[1:])) < min(5, len(s) - 1) for s in seqs):
+            raise mg.Degenerate("a translation has fewer than 5 distinct tokens")
         entries.append(entry)
     return entries
 
@@ -341,6 +511,9 @@ def case_build(mg, case):
             tok = mg.tok_kind("bl-roberta")
             tok.save(folder, POSITIONS)
             model = bart_model(tok)
+        elif case == "marian-spm":
+            vocab = marian_spm_tokenizer(mg, folder)
+            model = marian_model(vocab)
         else:
             vocab = marian_tokenizer(mg, folder)
             model = marian_model(vocab)
@@ -355,7 +528,11 @@ def case_build(mg, case):
         ids = {t: hf_tok.convert_tokens_to_ids(t) for t in ("<s>", "</s>", "<pad>", "<unk>") if t in hf_tok.get_vocab()}
         write_json(os.path.join(folder, "generation_config.json"),
                    dict(generation_config(case, ids), transformers_version=transformers.__version__))
-        mg.check_verbatim(folder, hf_tok, SRC_TEXTS + LIST_INPUTS + [DECODER_PREFIX])
+        if case == "marian-spm":
+            if type(hf_tok).__name__ != "MarianTokenizer":
+                raise SystemExit(f"marian-spm loads as {type(hf_tok).__name__}")
+        else:
+            mg.check_verbatim(folder, hf_tok, SRC_TEXTS + LIST_INPUTS + [DECODER_PREFIX])
         fp32 = load(cls, folder, torch.float32)
         tensors = mg.Tensors()
         golden = mg.base_metadata(case, arch, "seq2seq", "float32", CASES[case][1], None, None)
@@ -396,6 +573,11 @@ def case_build(mg, case):
                         worst["logits"] = max(worst["logits"], mg.masked_max(got, want, None))
             golden["reference_lowp"] = {"bfloat16": worst}
             golden["reference_lowp_attention"] = list(mg.LOWP_ATTENTION)
+        if case == "marian-spm":
+            golden["tokenizer"] = marian_tokenizer_goldens(hf_tok)
+            golden["tokenizer_random"] = marian_tokenizer_goldens(hf_tok, marian_random_texts(150), tokens=False)
+            for entry in golden["generate"]:
+                entry["texts"] = [hf_tok.decode(seq, skip_special_tokens=True) for seq in entry["sequences"]]
         golden["pipelines"] = []
         return golden, tensors
 
@@ -441,6 +623,11 @@ PIPELINES = {
         ("translation", None, LIST_INPUTS, {"max_length": 10}),
         ("translation", None, "hello world", {"num_beams": 1, "max_new_tokens": 7}),
     ],
+    "marian-spm": [
+        ("translation", None, "Élodie a mangé une crème brûlée à Noël.", {}),
+        ("translation", None, ">>fra<< the quick brown fox jumps over the lazy dog", {"num_beams": 1, "max_new_tokens": 10}),
+        ("translation", None, ["ｆｕｌｌｗｉｄｔｈ ＡＢＣ １２３, ﬁne", "price 5 € and 漢字"], {"max_length": 12}),
+    ],
 }
 
 
@@ -461,6 +648,11 @@ def phase_t4(out, only, mg):
         golden = mg.read_golden(folder)
         cls = getattr(t4, CASES[case][0])
         tok = mg.load_tokenizer(folder)
+        for e in golden.get("tokenizer", []) + golden.get("tokenizer_random", []):
+            # MarianTokenizer of transformers 4.57 (target.spm for decoding) agrees with 5.18's (source.spm)
+            ids = tok(e["text"])["input_ids"]
+            if ids != e["input_ids"] or tok.decode(ids, skip_special_tokens=True) != e["decoded"]:
+                raise SystemExit(f"{case}: transformers {t4.__version__} tokenizes {e['text']!r} otherwise")
         golden["pipelines"] = []
         for task, built_as, inputs, params in entries:
             # a fresh model each time: building a pipeline pops the task's prefix out of the model's

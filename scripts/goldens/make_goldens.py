@@ -1062,7 +1062,9 @@ def phase_check(out):
             t = tensors.get(r["key"])
             if t is None or list(t.shape) != r["shape"]:
                 problems.append(f"{case}: tensor {r['key']} missing or misshapen")
-        if os.path.isfile(os.path.join(folder, "tokenizer.json")) or not os.path.isfile(os.path.join(folder, "spm.model")):
+        # a tokenizer.json, unless the case ships a SentencePiece model alone (spm.model, or MarianTokenizer's source.spm)
+        if os.path.isfile(os.path.join(folder, "tokenizer.json")) or not any(
+                os.path.isfile(os.path.join(folder, f)) for f in ("spm.model", "source.spm")):
             Tokenizer.from_file(os.path.join(folder, "tokenizer.json"))
         for need in ("case", "architecture", "transformers_version", "torch_version", "stored_dtype", "kind"):
             if need not in g:

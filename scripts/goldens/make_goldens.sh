@@ -6,7 +6,8 @@
 #   t5: torch 2.13 (CPU), transformers 5.18.0, tokenizers 0.23.2, safetensors, sentencepiece + protobuf
 #       (transformers reads the DeBERTa cases' spm.model with them)
 #       (transformers 5.x requires tokenizers >= 0.23.1; 0.22.2 cannot be installed beside it)
-#   t4: torch 2.13 (CPU), transformers 4.57.6, tokenizers 0.22.2, safetensors
+#   t4: torch 2.13 (CPU), transformers 4.57.6, tokenizers 0.22.2, safetensors, sentencepiece + protobuf
+#       (the marian-spm case's MarianTokenizer)
 #       (used for the transformers-4 cases and for the question-answering pipeline, which
 #        transformers 5 no longer has; tokenizers 0.22.2 because 0.23.x cuts long QA contexts,
 #        tokenizers issue 2091)
@@ -30,7 +31,7 @@ base_python=${GOLDENS_PYTHON:-python3}
 pip_extra=${PIP_EXTRA:---retries 0}
 
 T5_PINS=(torch==2.13.0 transformers==5.18.0 tokenizers==0.23.2 safetensors numpy sentencepiece protobuf)
-T4_PINS=(torch==2.13.0 tokenizers==0.22.2 safetensors numpy pyyaml regex requests tqdm packaging filelock
+T4_PINS=(torch==2.13.0 tokenizers==0.22.2 safetensors numpy sentencepiece protobuf pyyaml regex requests tqdm packaging filelock
          huggingface_hub)
 
 die() { echo "make_goldens: $*" >&2; exit 1; }

@@ -24,6 +24,7 @@ final class FileSelector {
             "config.json", "generation_config.json",
             "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json",
             "vocab.txt", "vocab.json", "merges.txt", "tokenizer.model", "sentencepiece.bpe.model", "spiece.model", "spm.model",
+            "source.spm", "target.spm", "target_vocab.json",
             "chat_template.jinja", "chat_template.json",
             "modules.json", "sentence_bert_config.json", "config_sentence_transformers.json");
     /** Configs of sentence-transformers modules such as 1_Pooling/config.json or 2_Normalize/config.json. */

@@ -138,7 +138,7 @@ public class HubSearch {
                 ModelChecks.requireMemoryWithinLimit(memory, config.limits().maxMemoryPerModelGb());
             }
             // in the preflight's order: files, architecture, limits, then the tokenizer
-            if (selection != null && Preflight.TOKENIZER_FILES.stream().noneMatch(selection::has)) {
+            if (selection != null && !Preflight.hasTokenizer(selection)) {
                 throw new ModelportException(ErrorCode.UNSUPPORTED_MODEL_FILES, Preflight.NO_TOKENIZER);
             }
             if (architecture == null) {

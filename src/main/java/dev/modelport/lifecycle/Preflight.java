@@ -26,11 +26,10 @@ import java.util.Locale;
 public class Preflight {
     /** tokenizer.json, or a SentencePiece model the pipeline converts into one (DeBERTa-v3's spm.model). */
     static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "spm.model");
-    static final String NO_TOKENIZER = "No tokenizer.json (nor a spm.model Modelport converts) in the repo: Modelport"
-            + " needs the fast-tokenizer file to tokenize text.";
-    static final String NO_MARIAN_TOKENIZER = "No tokenizer.json in the repo: Marian repos (Helsinki-NLP/opus-mt-*) ship"
-            + " MarianTokenizer's SentencePiece files (source.spm, target.spm, vocab.json), which Modelport does not read;"
-            + " it serves a Marian model whose repo has a tokenizer.json.";
+    /** MarianTokenizer's files (Helsinki-NLP/opus-mt-*), which the pipeline tokenizes with its port of it. */
+    static final List<String> MARIAN_TOKENIZER_FILES = List.of("source.spm", "target.spm", "vocab.json");
+    static final String NO_TOKENIZER = "No tokenizer.json (nor a spm.model Modelport converts, nor MarianTokenizer's"
+            + " source.spm, target.spm and vocab.json) in the repo: Modelport needs one of them to tokenize text.";
 
     @Inject
     Components components;
@@ -46,7 +45,7 @@ public class Preflight {
         files.sort(Comparator.comparing(PreflightReport.FileVerdict::path));
 
         List<String> warnings = new ArrayList<>();
-        boolean hasTokenizer = TOKENIZER_FILES.stream().anyMatch(selection::has);
+        boolean hasTokenizer = hasTokenizer(selection);
         if (!hasTokenizer) {
             warnings.add(NO_TOKENIZER);
         }
@@ -80,10 +79,6 @@ public class Preflight {
             task = components.pipelines().resolveTask(spec, info.pipelineTag(), requestedTask).wireName();
             ModelChecks.requireDownloadWithinLimit(selection.totalBytes(), config.limits().maxModelSizeGb());
             ModelChecks.requireMemoryWithinLimit(memory, config.limits().maxMemoryPerModelGb());
-            if (!hasTokenizer && "marian".equals(spec.modelType())) {
-                warnings.set(warnings.indexOf(NO_TOKENIZER), NO_MARIAN_TOKENIZER);
-                throw new ModelportException(ErrorCode.UNSUPPORTED_MODEL_FILES, NO_MARIAN_TOKENIZER);
-            }
             if (!hasTokenizer) {
                 throw new ModelportException(ErrorCode.UNSUPPORTED_MODEL_FILES, warnings.getFirst());
             }
@@ -97,6 +92,11 @@ public class Preflight {
         return new PreflightReport(modelId, revision, info.commit(), architecture, modelType, task, info.pipelineTag(),
                 info.libraryName(), reason == null, reason, reasonCode == null ? null : reasonCode.name(), info.gated(),
                 files, selection.totalBytes(), memory, memoryByDtype, hasTokenizer, warnings, tasks);
+    }
+
+    /** Whether the selection has files the pipelines tokenize with: {@link #TOKENIZER_FILES} or all of {@link #MARIAN_TOKENIZER_FILES}. */
+    static boolean hasTokenizer(FileSelection selection) {
+        return TOKENIZER_FILES.stream().anyMatch(selection::has) || MARIAN_TOKENIZER_FILES.stream().allMatch(selection::has);
     }
 
     private List<String> servableTasks(ModelSpec spec) {

@@ -33,6 +33,10 @@ import java.util.Optional;
  * {@code added_tokens.json} and tokenizer_config.json give them. Like transformers 5 it does not use
  * the model's precompiled normalization map (transformers 4's converter did: NFKC-like folding of
  * rare characters is where the two versions differ).
+ *
+ * <p>Marian repos (MarianTokenizer's source.spm, target.spm and vocab.json) are not converted here:
+ * no tokenizer.json reproduces MarianTokenizer exactly (an unknown run of characters is looked up in
+ * vocab.json by its text, a leading {@code >>xx<<} stays whole), so {@link MarianTokenizer} ports it.
  */
 final class SentencePieceConversion {
     /** transformers' SPECIAL_TOKENS_ATTRIBUTES, in its order. */

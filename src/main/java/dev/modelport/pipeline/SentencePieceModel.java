@@ -19,10 +19,13 @@ import java.util.List;
  * and special ids, and the normalizer's settings.
  *
  * @param modelType trainer_spec.model_type: 1 unigram, 2 BPE, 3 word, 4 char
+ * @param treatWhitespaceAsSuffix trainer_spec.treat_whitespace_as_suffix (▁ ends a word instead of starting it)
+ * @param hasDenormalizer whether the model has a denormalizer_spec with rules (applied when decoding)
  */
 record SentencePieceModel(List<Piece> pieces, int modelType, int unkId, boolean byteFallback, String unkPiece,
                           String normalizerName, byte[] precompiledCharsmap, boolean addDummyPrefix,
-                          boolean removeExtraWhitespaces, boolean escapeWhitespaces) {
+                          boolean removeExtraWhitespaces, boolean escapeWhitespaces, boolean treatWhitespaceAsSuffix,
+                          boolean hasDenormalizer) {
 
     /** sentencepiece_model.proto's SentencePiece.Type. */
     static final int NORMAL = 1;
@@ -66,6 +69,8 @@ record SentencePieceModel(List<Piece> pieces, int modelType, int unkId, boolean 
         boolean dummyPrefix = true;
         boolean removeSpaces = true;
         boolean escapeSpaces = true;
+        boolean suffix = false;
+        boolean denormalizer = false;
         while (model.more()) {
             long key = model.varint();
             int field = (int) (key >>> 3);
@@ -80,6 +85,7 @@ record SentencePieceModel(List<Piece> pieces, int modelType, int unkId, boolean 
                     int w = (int) (k & 7);
                     switch (f) {
                         case 3 -> modelType = (int) trainer.varint();
+                        case 24 -> suffix = trainer.varint() != 0;
                         case 35 -> byteFallback = trainer.varint() != 0;
                         case 40 -> unkId = (int) trainer.varint();
                         case 45 -> unkPiece = trainer.string();
@@ -101,6 +107,18 @@ record SentencePieceModel(List<Piece> pieces, int modelType, int unkId, boolean 
                         default -> normalizer.skip(w);
                     }
                 }
+            } else if (field == 5 && wire == 2) {
+                Reader denormalizerSpec = model.message();
+                while (denormalizerSpec.more()) {
+                    long k = denormalizerSpec.varint();
+                    int f = (int) (k >>> 3);
+                    int w = (int) (k & 7);
+                    if (f == 2 && w == 2) {
+                        denormalizer |= denormalizerSpec.bytes().length > 0;
+                    } else {
+                        denormalizerSpec.skip(w);
+                    }
+                }
             } else {
                 model.skip(wire);
             }
@@ -109,7 +127,7 @@ record SentencePieceModel(List<Piece> pieces, int modelType, int unkId, boolean 
             throw new IllegalArgumentException("it has no pieces");
         }
         return new SentencePieceModel(List.copyOf(pieces), modelType, unkId, byteFallback, unkPiece, name, charsmap,
-                dummyPrefix, removeSpaces, escapeSpaces);
+                dummyPrefix, removeSpaces, escapeSpaces, suffix, denormalizer);
     }
 
     private static Piece piece(Reader r) {

@@ -21,10 +21,15 @@ import java.util.Optional;
  * @param specialTokensMap special_tokens_map.json
  * @param sentenceBertConfig sentence_bert_config.json (sentence-transformers' max_seq_length)
  * @param modules modules.json (sentence-transformers' module list)
- * @param tokenizerFile the tokenizer.json to load: the snapshot's, or the converted one written to a temp folder
+ * @param tokenizerFile the tokenizer.json to load: the snapshot's, or the converted one written to a temp folder;
+ *     null for a MarianTokenizer repo
+ * @param marian for a repo with MarianTokenizer's files (source.spm, target.spm, vocab.json) and no
+ *     tokenizer.json, the tokenizer ported from transformers (then {@code tokenizerJson} is only its
+ *     {@link MarianTokenizer#describe() summary}); null otherwise
  */
 record SnapshotFiles(Path dir, JsonNode config, JsonNode tokenizerJson, JsonNode tokenizerConfig,
-                     JsonNode specialTokensMap, JsonNode sentenceBertConfig, JsonNode modules, Path tokenizerFile) {
+                     JsonNode specialTokensMap, JsonNode sentenceBertConfig, JsonNode modules, Path tokenizerFile,
+                     MarianTokenizer marian) {
 
     static SnapshotFiles read(Path dir, JsonNode config) {
         Path tokenizer = dir.resolve("tokenizer.json");
@@ -32,27 +37,26 @@ record SnapshotFiles(Path dir, JsonNode config, JsonNode tokenizerJson, JsonNode
         JsonNode specialTokensMap = Json.readOptional(dir.resolve("special_tokens_map.json"));
         JsonNode tokenizerJson;
         Path tokenizerFile = tokenizer;
+        MarianTokenizer marian = null;
         if (Files.isRegularFile(tokenizer)) {
             tokenizerJson = Json.readOptional(tokenizer);
+        } else if (MarianTokenizer.present(dir)) {
+            marian = MarianTokenizer.read(dir, tokenizerConfig, specialTokensMap);
+            tokenizerJson = marian.describe();
+            tokenizerFile = null;
         } else {
             Optional<ObjectNode> converted = SentencePieceConversion.convert(dir, config, tokenizerConfig, specialTokensMap);
-            if (converted.isEmpty() && "marian".equals(config.path("model_type").asText())) {
-                throw new ModelportException(ErrorCode.UNSUPPORTED_MODEL_FILES, "The repo has no tokenizer.json: Marian"
-                        + " repos (Helsinki-NLP/opus-mt-*) ship MarianTokenizer's SentencePiece files (source.spm,"
-                        + " target.spm, vocab.json), which transformers reads with the sentencepiece library and has no"
-                        + " fast-tokenizer conversion for; Modelport serves a Marian model whose repo (or a copy of it) has"
-                        + " a tokenizer.json");
-            }
             if (converted.isEmpty()) {
                 throw new ModelportException(ErrorCode.UNSUPPORTED_MODEL_FILES, "The repo has no tokenizer.json (nor a "
-                        + SentencePieceConversion.SPM_FILE + " Modelport converts); Modelport needs a fast-tokenizer file "
-                        + "to tokenize text");
+                        + SentencePieceConversion.SPM_FILE + " Modelport converts, nor MarianTokenizer's "
+                        + MarianTokenizer.SOURCE_SPM + " and " + MarianTokenizer.VOCAB + "); Modelport needs a"
+                        + " fast-tokenizer file to tokenize text");
             }
             tokenizerJson = converted.get();
             tokenizerFile = SentencePieceConversion.materialize(converted.get());
         }
         return new SnapshotFiles(dir, config, tokenizerJson, tokenizerConfig, specialTokensMap,
                 Json.readOptional(dir.resolve("sentence_bert_config.json")),
-                Json.readOptional(dir.resolve("modules.json")), tokenizerFile);
+                Json.readOptional(dir.resolve("modules.json")), tokenizerFile, marian);
     }
 }

@@ -15,19 +15,31 @@ import java.util.Map;
 /**
  * The snapshot's tokenizer.json with our truncation and no padding. Truncation and padding are set
  * explicitly through the builder, which replaces whatever tokenizer.json stores; rows are padded
- * later, to the batch's longest, by {@link Batches}.
+ * later, to the batch's longest, by {@link Batches}. A MarianTokenizer repo (no tokenizer.json) is
+ * tokenized by {@link MarianTokenizer} instead, for single texts only (it serves translation).
  */
 final class TextEncoder implements AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
+    private final MarianTokenizer marian;
     private final int maxLength;
 
     private TextEncoder(HuggingFaceTokenizer tokenizer, int maxLength) {
         this.tokenizer = tokenizer;
+        this.marian = null;
+        this.maxLength = maxLength;
+    }
+
+    private TextEncoder(MarianTokenizer marian, int maxLength) {
+        this.tokenizer = null;
+        this.marian = marian;
         this.maxLength = maxLength;
     }
 
     /** Single texts, truncated to {@code maxLength} tokens (special tokens included). */
     static TextEncoder forTexts(SnapshotFiles files, int maxLength) {
+        if (files.marian() != null) {
+            return new TextEncoder(files.marian(), maxLength);
+        }
         return build(files, maxLength, HuggingFaceTokenizer.builder().optTruncation(true));
     }
 
@@ -53,10 +65,17 @@ final class TextEncoder implements AutoCloseable {
      * client asks for every token, and for an error rather than a silent cut when truncation is off).
      */
     static TextEncoder whole(SnapshotFiles files, int maxLength) {
+        if (files.marian() != null) {
+            return new TextEncoder(files.marian(), 0); // 0: Marian's encode does not cut
+        }
         return build(files, maxLength, HuggingFaceTokenizer.builder().optTruncation(false));
     }
 
     private static TextEncoder build(SnapshotFiles files, int maxLength, HuggingFaceTokenizer.Builder builder) {
+        if (files.marian() != null) {
+            throw new ModelportException(ErrorCode.UNSUPPORTED_TASK, "A MarianTokenizer repo tokenizes single texts"
+                    + " (translation), not text pairs");
+        }
         builder.optTokenizerPath(files.tokenizerFile()).optAddSpecialTokens(true).optPadding(false)
                 .optMaxLength(maxLength);
         // without it DJL caps maxLength at 512
@@ -77,8 +96,11 @@ final class TextEncoder implements AutoCloseable {
         return encode(texts, true);
     }
 
-    /** The texts with or without the tokenizer's special tokens ([CLS] ... [SEP]). */
+    /** The texts with or without the tokenizer's special tokens ([CLS] ... [SEP]; Marian's closing {@code </s>}). */
     List<Encoded> encode(List<String> texts, boolean addSpecialTokens) {
+        if (marian != null) {
+            return texts.stream().map(t -> marian.encode(t, addSpecialTokens, maxLength)).toList();
+        }
         Encoding[] encodings = tokenizer.batchEncode(texts.toArray(String[]::new), addSpecialTokens, false);
         List<Encoded> out = new ArrayList<>(encodings.length);
         for (int i = 0; i < encodings.length; i++) {
@@ -94,7 +116,7 @@ final class TextEncoder implements AutoCloseable {
      */
     List<Encoded> encodePairs(List<String> first, List<String> second) {
         ai.djl.util.PairList<String, String> pairs = new ai.djl.util.PairList<>(first, second);
-        Encoding[] encodings = tokenizer.batchEncode(pairs);
+        Encoding[] encodings = pairTokenizer().batchEncode(pairs);
         List<Encoded> out = new ArrayList<>(encodings.length);
         for (Encoding encoding : encodings) {
             out.add(convert(encoding));
@@ -104,12 +126,15 @@ final class TextEncoder implements AutoCloseable {
 
     /** A text's tokens without special tokens and without truncation concerns (used to measure and cut questions). */
     Encoded encodeBare(String text) {
+        if (marian != null) {
+            return marian.encode(text, false, 0);
+        }
         return convert(tokenizer.encode(text, false, false));
     }
 
     /** The chunks of a (question, context) pair: the first encoding, then each overflowing one. */
     List<Encoded> encodePair(String question, String context) {
-        Encoding first = tokenizer.encode(question, context, true, true);
+        Encoding first = pairTokenizer().encode(question, context, true, true);
         List<Encoded> chunks = new ArrayList<>();
         chunks.add(convert(first));
         for (Encoding overflow : first.getOverflowing()) {
@@ -120,12 +145,23 @@ final class TextEncoder implements AutoCloseable {
 
     /** How many special tokens the tokenizer adds around a pair ([CLS] a [SEP] b [SEP] gives 3). */
     int pairSpecialTokenCount() {
-        int with = tokenizer.encode("a", "b", true, false).getIds().length;
-        int without = tokenizer.encode("a", "b", false, false).getIds().length;
+        int with = pairTokenizer().encode("a", "b", true, false).getIds().length;
+        int without = pairTokenizer().encode("a", "b", false, false).getIds().length;
         return with - without;
     }
 
+    private HuggingFaceTokenizer pairTokenizer() {
+        if (tokenizer == null) {
+            throw new ModelportException(ErrorCode.UNSUPPORTED_TASK, "A MarianTokenizer repo tokenizes single texts"
+                    + " (translation), not text pairs");
+        }
+        return tokenizer;
+    }
+
     String decode(long[] ids, boolean skipSpecialTokens) {
+        if (marian != null) {
+            return marian.decode(ids, skipSpecialTokens);
+        }
         return tokenizer.decode(ids, skipSpecialTokens);
     }
 
@@ -151,6 +187,8 @@ final class TextEncoder implements AutoCloseable {
 
     @Override
     public void close() {
-        tokenizer.close();
+        if (tokenizer != null) {
+            tokenizer.close();
+        }
     }
 }

@@ -41,7 +41,10 @@ import org.junit.jupiter.api.Test;
  * route, stream greedy tokens as Server-Sent Events (the tokens' texts
  * concatenate to the text the same request answers unstreamed; the same over the deployment's
  * WebSocket with {@code ?generate=true}), refuse a streamed beam search
- * before the stream starts, and a Marian repo without tokenizer.json is refused, saying why.
+ * before the stream starts. A Marian repo laid out as Helsinki-NLP/opus-mt-* (MarianTokenizer's
+ * source.spm, target.spm and vocab.json, no tokenizer.json: the marian-spm golden) deploys and
+ * translates exactly as transformers' MarianTokenizer + MarianMTModel do; one with no tokenizer files at
+ * all is refused, saying which files Modelport reads.
  */
 @QuarkusTest
 @QuarkusTestResource(value = TestHub.class, restrictToAnnotatedClass = false)
@@ -66,12 +69,6 @@ class Seq2SeqDeploymentTest {
                     Files.copy(p, to, StandardCopyOption.REPLACE_EXISTING);
                 }
             }
-        }
-        if (!withTokenizer) {
-            // what Helsinki-NLP/opus-mt-* ship instead of a tokenizer.json
-            Files.write(target.resolve("source.spm"), new byte[] {1, 2, 3});
-            Files.write(target.resolve("target.spm"), new byte[] {1, 2, 3});
-            Files.writeString(target.resolve("vocab.json"), "{\"</s>\": 0, \"<unk>\": 1}");
         }
         Files.writeString(target.resolve(".hubmeta.json"), hubMeta);
         return JSON.readTree(source.resolve("golden.json").toFile());
@@ -126,7 +123,7 @@ class Seq2SeqDeploymentTest {
     }
 
     @Test
-    void aMarianTranslatorWithATokenizerJsonTranslatesAndOneWithoutIsRefused() throws Exception {
+    void aMarianTranslatorWithATokenizerJsonTranslatesAndOneWithoutAnyTokenizerIsRefused() throws Exception {
         String repo = "test-org/tiny-opus-mt-en-xx";
         JsonNode golden = publish("marian", repo, "{\"pipeline_tag\": \"translation\"}", true);
         deploy(Map.of("model_id", repo, "deployment_id", "opus"));
@@ -146,11 +143,41 @@ class Seq2SeqDeploymentTest {
             undeploy("opus");
         }
 
-        String bare = "test-org/tiny-opus-mt-spm-only";
+        String bare = "test-org/tiny-opus-mt-no-tokenizer";
         publish("marian", bare, "{\"pipeline_tag\": \"translation\"}", false);
         JsonPath preflight = given().get("/api/v1/models/" + bare).then().statusCode(200).extract().jsonPath();
         assertFalse(preflight.getBoolean("supported"), preflight.prettify());
         assertTrue(preflight.getString("reason").contains("source.spm"), preflight.prettify());
+    }
+
+    @Test
+    void anOpusMtRepoWithMarianTokenizerFilesTranslatesAsTransformers() throws Exception {
+        String repo = "test-org/tiny-opus-mt-spm";
+        JsonNode golden = publish("marian-spm", repo, "{\"pipeline_tag\": \"translation\"}", true);
+        JsonPath preflight = given().get("/api/v1/models/" + repo).then().statusCode(200).extract().jsonPath();
+        assertTrue(preflight.getBoolean("supported"), preflight.prettify());
+        assertTrue(preflight.getBoolean("has_tokenizer"), preflight.prettify());
+        assertEquals("translation", preflight.getString("task"));
+        for (String file : List.of("source.spm", "target.spm", "vocab.json")) {
+            assertTrue(preflight.getList("files.findAll { it.selected }.path").contains(file), preflight.prettify());
+        }
+        deploy(Map.of("model_id", repo, "deployment_id", "opus-spm"));
+        JsonPath d = awaitEnded("opus-spm", Duration.ofSeconds(300));
+        assertEquals("completed", d.getString("status"), d.prettify());
+        assertEquals("translation", d.getString("task"));
+        try {
+            int checked = 0;
+            for (JsonNode p : golden.get("pipelines")) {
+                Object inputs = JSON.convertValue(p.get("inputs"), Object.class);
+                assertEquals(p.get("output"), result("opus-spm", inputs, p.get("parameters")),
+                        "translation of " + p.get("inputs") + " with " + p.get("parameters"));
+                checked++;
+            }
+            assertTrue(checked >= 3, "translation goldens");
+            streamsTheGreedyText("opus-spm", "Élodie a mangé une crème brûlée à Noël.", "translation_text");
+        } finally {
+            undeploy("opus-spm");
+        }
     }
 
     /** Tokens over {@code WS /api/v1/ws/{id}?generate=true}, as text-generation sends them. */

@@ -29,9 +29,10 @@ class GoldenInventoryTest {
             versions.add(c.json().path("transformers_version").asText().substring(0, 1));
             c.json().path("pipelines").forEach(p -> tasks.add(p.path("task").asText()));
             assertTrue(Files.isRegularFile(c.dir().resolve("config.json")), c.name());
-            // tokenizer.json, or (as microsoft/deberta-v3-base ships it) the SentencePiece model alone
-            assertTrue(Files.isRegularFile(c.dir().resolve("tokenizer.json")) || Files.isRegularFile(c.dir().resolve("spm.model")),
-                    c.name());
+            // tokenizer.json, or (as microsoft/deberta-v3-base ships it) the SentencePiece model alone, or (as
+            // Helsinki-NLP/opus-mt-* ship them) MarianTokenizer's files
+            assertTrue(Files.isRegularFile(c.dir().resolve("tokenizer.json")) || Files.isRegularFile(c.dir().resolve("spm.model"))
+                    || Files.isRegularFile(c.dir().resolve("source.spm")), c.name());
         }
         for (String a : List.of("BertModel", "BertForSequenceClassification", "BertForTokenClassification",
                 "BertForMaskedLM", "BertForQuestionAnswering", "RobertaModel", "RobertaForSequenceClassification",

@@ -50,6 +50,19 @@ class FileSelectorTest {
     }
 
     @Test
+    void anOpusMtRepoTakesMarianTokenizersFiles() {
+        // Helsinki-NLP/opus-mt-en-de's file list
+        FileSelection s = selector.select(files(".gitattributes", "README.md", "config.json", "generation_config.json",
+                "metadata.json", "pytorch_model.bin", "model.safetensors", "rust_model.ot", "tf_model.h5", "source.spm",
+                "target.spm", "tokenizer_config.json", "vocab.json"));
+        assertEquals(List.of("config.json", "generation_config.json", "model.safetensors", "source.spm", "target.spm",
+                "tokenizer_config.json", "vocab.json"), selected(s));
+        // separate_vocabs repos: fetched so that the tokenizer can refuse them, saying why
+        assertTrue(selected(selector.select(files("config.json", "model.safetensors", "target_vocab.json")))
+                .contains("target_vocab.json"));
+    }
+
+    @Test
     void pickleOnlyRepoTakesPytorchModelBinAndNoOtherPickle() {
         FileSelection s = selector.select(files("config.json", "pytorch_model.bin", "vocab.txt", "training_args.bin",
                 "optimizer.pt", "tf_model.h5"));

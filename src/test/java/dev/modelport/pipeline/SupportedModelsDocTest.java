@@ -76,7 +76,7 @@ class SupportedModelsDocTest {
             Map.entry("Phi3ForCausalLM", "microsoft/Phi-3-mini-4k-instruct"),
             Map.entry("T5ForConditionalGeneration", "google-t5/t5-small, google/flan-t5-base"),
             Map.entry("BartForConditionalGeneration", "facebook/bart-large-cnn"),
-            Map.entry("MarianMTModel", "— (Helsinki-NLP/opus-mt-* ship SentencePiece files only: served once a tokenizer.json is present)")));
+            Map.entry("MarianMTModel", "Helsinki-NLP/opus-mt-en-de (MarianTokenizer's source.spm/target.spm/vocab.json; not separate_vocabs repos)")));
 
     @Test
     void theSupportedModelsTableIsTheRegistry() throws IOException {

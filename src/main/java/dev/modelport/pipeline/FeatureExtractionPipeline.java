@@ -92,6 +92,11 @@ final class FeatureExtractionPipeline implements Pipeline {
     }
 
     @Override
+    public void listen(StageListener listener) {
+        context.listen(listener);
+    }
+
+    @Override
     public void close() {
         context.encoder().close();
     }

@@ -25,6 +25,12 @@ public interface Pipeline extends AutoCloseable {
         return java.util.OptionalInt.empty();
     }
 
+    /**
+     * Lets the serving layer time this pipeline's stages (tokenization, waiting for the device,
+     * forward passes) for its metrics; called once, before the first request is served.
+     */
+    void listen(StageListener listener);
+
     /** Frees the tokenizer; the model is closed by whoever loaded it. */
     @Override
     void close();

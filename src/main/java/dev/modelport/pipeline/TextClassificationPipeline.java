@@ -83,6 +83,11 @@ final class TextClassificationPipeline implements Pipeline {
     }
 
     @Override
+    public void listen(StageListener listener) {
+        context.listen(listener);
+    }
+
+    @Override
     public void close() {
         context.encoder().close();
     }

@@ -20,41 +20,44 @@ import java.util.Map;
 final class TextEncoder implements AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private final int maxLength;
+    /** Each encoding call is timed for the pipeline's tokenization metric. */
+    private final StageTimer timer;
 
-    private TextEncoder(HuggingFaceTokenizer tokenizer, int maxLength) {
+    private TextEncoder(HuggingFaceTokenizer tokenizer, int maxLength, StageTimer timer) {
         this.tokenizer = tokenizer;
         this.maxLength = maxLength;
+        this.timer = timer;
     }
 
     /** Single texts, truncated to {@code maxLength} tokens (special tokens included). */
-    static TextEncoder forTexts(SnapshotFiles files, int maxLength) {
-        return build(files, maxLength, HuggingFaceTokenizer.builder().optTruncation(true));
+    static TextEncoder forTexts(SnapshotFiles files, int maxLength, StageTimer timer) {
+        return build(files, maxLength, timer, HuggingFaceTokenizer.builder().optTruncation(true));
     }
 
     /**
      * (premise, hypothesis) pairs for zero-shot classification: only the premise (the first text) is
      * truncated, as transformers' zero-shot pipeline tokenizes with {@code truncation="only_first"}.
      */
-    static TextEncoder forPremiseHypothesis(SnapshotFiles files, int maxLength) {
-        return build(files, maxLength, HuggingFaceTokenizer.builder().optTruncateFirstOnly());
+    static TextEncoder forPremiseHypothesis(SnapshotFiles files, int maxLength, StageTimer timer) {
+        return build(files, maxLength, timer, HuggingFaceTokenizer.builder().optTruncateFirstOnly());
     }
 
     /**
      * (question, context) pairs: only the context is truncated, and what does not fit comes back as
      * overflowing chunks that overlap by {@code stride} tokens.
      */
-    static TextEncoder forQuestionContext(SnapshotFiles files, int maxLength, int stride) {
-        return build(files, maxLength, HuggingFaceTokenizer.builder().optTruncateSecondOnly().optStride(stride)
+    static TextEncoder forQuestionContext(SnapshotFiles files, int maxLength, int stride, StageTimer timer) {
+        return build(files, maxLength, timer, HuggingFaceTokenizer.builder().optTruncateSecondOnly().optStride(stride)
                 .optWithOverflowingTokens(true));
     }
 
-    private static TextEncoder build(SnapshotFiles files, int maxLength, HuggingFaceTokenizer.Builder builder) {
+    private static TextEncoder build(SnapshotFiles files, int maxLength, StageTimer timer, HuggingFaceTokenizer.Builder builder) {
         builder.optTokenizerPath(files.tokenizerFile()).optAddSpecialTokens(true).optPadding(false)
                 .optMaxLength(maxLength);
         // without it DJL caps maxLength at 512
         builder.configure(Map.of("modelMaxLength", maxLength));
         try {
-            return new TextEncoder(builder.build(), maxLength);
+            return new TextEncoder(builder.build(), maxLength, timer);
         } catch (IOException | RuntimeException e) {
             throw new ModelportException(ErrorCode.UNSUPPORTED_MODEL_FILES,
                     "Cannot load tokenizer.json: " + e.getMessage(), e);
@@ -66,7 +69,7 @@ final class TextEncoder implements AutoCloseable {
     }
 
     List<Encoded> encode(List<String> texts) {
-        Encoding[] encodings = tokenizer.batchEncode(texts.toArray(String[]::new));
+        Encoding[] encodings = timer.tokenize(() -> tokenizer.batchEncode(texts.toArray(String[]::new)));
         List<Encoded> out = new ArrayList<>(encodings.length);
         for (int i = 0; i < encodings.length; i++) {
             out.add(convert(encodings[i]));
@@ -81,7 +84,7 @@ final class TextEncoder implements AutoCloseable {
      */
     List<Encoded> encodePairs(List<String> first, List<String> second) {
         ai.djl.util.PairList<String, String> pairs = new ai.djl.util.PairList<>(first, second);
-        Encoding[] encodings = tokenizer.batchEncode(pairs);
+        Encoding[] encodings = timer.tokenize(() -> tokenizer.batchEncode(pairs));
         List<Encoded> out = new ArrayList<>(encodings.length);
         for (Encoding encoding : encodings) {
             out.add(convert(encoding));
@@ -91,12 +94,12 @@ final class TextEncoder implements AutoCloseable {
 
     /** A text's tokens without special tokens and without truncation concerns (used to measure and cut questions). */
     Encoded encodeBare(String text) {
-        return convert(tokenizer.encode(text, false, false));
+        return convert(timer.tokenize(() -> tokenizer.encode(text, false, false)));
     }
 
     /** The chunks of a (question, context) pair: the first encoding, then each overflowing one. */
     List<Encoded> encodePair(String question, String context) {
-        Encoding first = tokenizer.encode(question, context, true, true);
+        Encoding first = timer.tokenize(() -> tokenizer.encode(question, context, true, true));
         List<Encoded> chunks = new ArrayList<>();
         chunks.add(convert(first));
         for (Encoding overflow : first.getOverflowing()) {

@@ -26,6 +26,7 @@ final class GenerationLane {
     private final Semaphore slots;
     private final long timeoutNanos;
     private final Counter tokens;
+    private final StageMeters stages;
     private final Accounting accounting;
     private volatile boolean closing;
 
@@ -36,13 +37,14 @@ final class GenerationLane {
     }
 
     GenerationLane(String deploymentId, GenerationPipeline pipeline, int maxInFlight, long timeoutMs, Counter tokens,
-                   Accounting accounting) {
+                   StageMeters stages, Accounting accounting) {
         this.deploymentId = deploymentId;
         this.pipeline = pipeline;
         this.maxInFlight = Math.max(1, maxInFlight);
         this.slots = new Semaphore(this.maxInFlight);
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         this.tokens = tokens;
+        this.stages = stages;
         this.accounting = accounting;
     }
 
@@ -72,8 +74,17 @@ final class GenerationLane {
         return closing;
     }
 
-    void tokenGenerated() {
+    /**
+     * Counts a token and its time: since admission for a generation's first token, else since its
+     * previous token.
+     */
+    void tokenGenerated(boolean first, long nanos) {
         tokens.increment();
+        if (first) {
+            stages.firstToken(nanos);
+        } else {
+            stages.interToken(nanos);
+        }
     }
 
     void ended(String outcome, long startNanos) {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelport.runtime.Head;
 import dev.modelport.testing.decoders.TinyDecoders;
 import dev.modelport.testing.models.TinyCheckpoints;
@@ -159,6 +161,28 @@ class MetricsExpositionTest {
         }
         assertTrue(sample(text, "modelport_inter_token_latency_seconds_count", GENERATOR)
                 >= sample(text, "modelport_time_to_first_token_seconds_count", GENERATOR), "a generation of 4 tokens has 3 gaps");
+    }
+
+    @Test
+    void theGrafanaDashboardIsImportableAndQueriesFamiliesTheServiceExports() throws IOException {
+        String text = given().header("Accept", "*/*").get("/q/metrics").then().statusCode(200).extract().asString();
+        JsonNode dashboard = new ObjectMapper().readTree(Path.of("docs/grafana/modelport-dashboard.json").toFile());
+        assertEquals("DS_PROMETHEUS", dashboard.path("__inputs").path(0).path("name").asText(), "asks for a datasource on import");
+        Pattern family = Pattern.compile("modelport_[a-z_]+?(?=_bucket|_sum|_count|\\{|\\)|\\[|\\s|$)");
+        List<String> queried = new ArrayList<>();
+        for (JsonNode panel : dashboard.path("panels")) {
+            for (JsonNode target : panel.path("targets")) {
+                assertEquals("${DS_PROMETHEUS}", target.path("datasource").path("uid").asText(), panel.path("title").asText());
+                Matcher m = family.matcher(target.path("expr").asText());
+                while (m.find()) {
+                    queried.add(m.group());
+                }
+            }
+        }
+        assertTrue(queried.size() > 10, "the dashboard queries the service's families: " + queried);
+        for (String name : queried) {
+            assertTrue(text.contains("# TYPE " + name + " "), name + " is exported");
+        }
     }
 
     /** The family a sample belongs to: its own name, or a histogram's or summary's without its suffix. */

@@ -1,6 +1,7 @@
 package dev.modelport.api;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -161,6 +162,20 @@ class MetricsExpositionTest {
         }
         assertTrue(sample(text, "modelport_inter_token_latency_seconds_count", GENERATOR)
                 >= sample(text, "modelport_time_to_first_token_seconds_count", GENERATOR), "a generation of 4 tokens has 3 gaps");
+    }
+
+    @Test
+    void aDeletedDeploymentLeavesNoSeries() throws Exception {
+        String id = "metrics-gone";
+        deploy("metrics-org/sentiment", id);
+        given().contentType(ContentType.JSON).body(Map.of("inputs", "fine")).post("/api/v1/deployments/" + id + "/inference")
+                .then().statusCode(200);
+        String label = "deployment=\"" + id + "\"";
+        String before = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(before.contains("modelport_tokenization_seconds_count{" + label), "the time split has its series");
+        given().delete("/api/v1/deployments/" + id).then().statusCode(200).body("status", equalTo("stopped"));
+        String after = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(!after.contains(label), "no series of " + id + " is left");
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.ToDoubleFunction;
@@ -27,10 +28,14 @@ final class DeploymentMeters {
         this.registry = registry;
     }
 
-    /** A latency histogram; Prometheus' name gets {@code _seconds}. */
-    Timer timer(String name, String description) {
+    /**
+     * A latency histogram; Prometheus' name gets {@code _seconds}. Its buckets cover {@code shortest}
+     * to {@code longest} (Micrometer's default, 1 ms to 30 s, would put every tokenizer call in its
+     * first bucket).
+     */
+    Timer timer(String name, String description, Duration shortest, Duration longest) {
         return own(Timer.builder(name).tag("deployment", deploymentId).description(description)
-                .publishPercentileHistogram().register(registry));
+                .publishPercentileHistogram().minimumExpectedValue(shortest).maximumExpectedValue(longest).register(registry));
     }
 
     /** A histogram of counts (texts, tokens) over the given bucket bounds. */

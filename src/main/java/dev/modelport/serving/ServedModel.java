@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -50,7 +51,8 @@ public final class ServedModel {
         this.timeoutMs = timeoutMs;
         this.meters = new DeploymentMeters(deploymentId, registry);
         this.duration = meters.timer("modelport.inference.duration",
-                "Time of a request from its arrival to its answer (a generation: to its last token)");
+                "Time of a request from its arrival to its answer (a generation: to its last token)", Duration.ofMillis(1),
+                Duration.ofMinutes(5)); // a stream is bounded by its first token only: it may run for minutes
         DistributionSummary batchSizes = meters.histogram("modelport.batch.size",
                 "Texts per forward pass (generation: sequences per prefill or decode step)", DeploymentMeters.powersOfTwo(256));
         StageMeters stages = new StageMeters(meters);

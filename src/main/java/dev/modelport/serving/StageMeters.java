@@ -4,6 +4,7 @@ import dev.modelport.pipeline.StageListener;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,16 +26,20 @@ final class StageMeters implements StageListener {
     private final Timer interToken;
 
     StageMeters(DeploymentMeters meters) {
+        Duration minute = Duration.ofMinutes(1);
         this.queue = meters.timer("modelport.queue.duration",
-                "Time a request or generation waited for its first forward pass (the queue and the device)");
-        this.tokenization = meters.timer("modelport.tokenization", "Time of one tokenizer call (a request's or a batch's texts)");
-        this.compute = meters.timer("modelport.inference.compute", "Time of one forward pass on the device");
+                "Time a request or generation waited for its first forward pass (the queue and the device)",
+                Duration.ofNanos(100_000), minute);
+        this.tokenization = meters.timer("modelport.tokenization", "Time of one tokenizer call (a request's or a batch's texts)",
+                Duration.ofNanos(10_000), Duration.ofSeconds(1));
+        this.compute = meters.timer("modelport.inference.compute", "Time of one forward pass on the device",
+                Duration.ofNanos(100_000), minute);
         this.batchTokens = meters.histogram("modelport.batch.tokens", "Tokens in one forward pass, padding left out",
                 DeploymentMeters.powersOfTwo(MAX_BATCH_TOKENS));
         this.firstToken = meters.timer("modelport.time.to.first.token",
-                "Time from a generation's admission to its first token");
+                "Time from a generation's admission to its first token", Duration.ofMillis(1), minute);
         this.interToken = meters.timer("modelport.inter.token.latency",
-                "Time between two consecutive tokens of one generation");
+                "Time between two consecutive tokens of one generation", Duration.ofNanos(100_000), Duration.ofSeconds(10));
     }
 
     @Override

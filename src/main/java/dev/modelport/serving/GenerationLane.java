@@ -3,7 +3,6 @@ package dev.modelport.serving;
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
 import dev.modelport.pipeline.GenerationPipeline;
-import io.micrometer.core.instrument.Counter;
 import org.jboss.logging.Logger;
 
 import java.util.concurrent.Semaphore;
@@ -25,8 +24,7 @@ final class GenerationLane {
     private final int maxInFlight;
     private final Semaphore slots;
     private final long timeoutNanos;
-    private final Counter tokens;
-    private final StageMeters stages;
+    private final TokenMeters tokens;
     private final Accounting accounting;
     private volatile boolean closing;
 
@@ -36,15 +34,14 @@ final class GenerationLane {
         void record(String outcome, long startNanos);
     }
 
-    GenerationLane(String deploymentId, GenerationPipeline pipeline, int maxInFlight, long timeoutMs, Counter tokens,
-                   StageMeters stages, Accounting accounting) {
+    GenerationLane(String deploymentId, GenerationPipeline pipeline, int maxInFlight, long timeoutMs, TokenMeters tokens,
+                   Accounting accounting) {
         this.deploymentId = deploymentId;
         this.pipeline = pipeline;
         this.maxInFlight = Math.max(1, maxInFlight);
         this.slots = new Semaphore(this.maxInFlight);
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         this.tokens = tokens;
-        this.stages = stages;
         this.accounting = accounting;
     }
 
@@ -79,12 +76,7 @@ final class GenerationLane {
      * previous token.
      */
     void tokenGenerated(boolean first, long nanos) {
-        tokens.increment();
-        if (first) {
-            stages.firstToken(nanos);
-        } else {
-            stages.interToken(nanos);
-        }
+        tokens.token(first, nanos);
     }
 
     void ended(String outcome, long startNanos) {

@@ -59,9 +59,8 @@ public final class ServedModel {
         pipeline.listen(stages);
         if (pipeline instanceof GenerationPipeline generation) {
             generation.shareDevice(new DeviceLease(lanes.device(), lanes.workers(), batchSizes));
-            Counter tokens = meters.counter("modelport.generated.tokens", "Tokens generated, whatever became of their generation");
-            this.generations = new GenerationLane(deploymentId, generation, lanes.maxQueue(), timeoutMs, tokens, stages,
-                    this::record);
+            this.generations = new GenerationLane(deploymentId, generation, lanes.maxQueue(), timeoutMs,
+                    new TokenMeters(meters), this::record);
             this.batcher = null;
             meters.gauge("modelport.queue.depth", "Generations in flight (running or waiting for a turn)", null,
                     generations, GenerationLane::inFlight);

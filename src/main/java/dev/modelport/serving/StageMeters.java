@@ -9,10 +9,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A deployment's time split, as TEI and vLLM export theirs: how long requests wait for the device
- * (queue), tokenize, and run forward passes, how many tokens each pass carries, and for generations
- * the time to the first token and between tokens. The pipeline reports its stages
- * ({@link StageListener}); the serving layer reports the queue of {@link DynamicBatcher} and the
- * tokens a {@link GenerationCall} sees.
+ * (queue), tokenize, and run forward passes, and how many tokens each pass carries. The pipeline
+ * reports its stages ({@link StageListener}); {@link DynamicBatcher} reports the queue of its
+ * requests. A generation's tokens are timed by {@link TokenMeters}.
  */
 final class StageMeters implements StageListener {
     /** Tokens in one forward pass: up to a full batch of long texts. */
@@ -22,8 +21,6 @@ final class StageMeters implements StageListener {
     private final Timer tokenization;
     private final Timer compute;
     private final DistributionSummary batchTokens;
-    private final Timer firstToken;
-    private final Timer interToken;
 
     StageMeters(DeploymentMeters meters) {
         Duration minute = Duration.ofMinutes(1);
@@ -36,10 +33,6 @@ final class StageMeters implements StageListener {
                 Duration.ofNanos(100_000), minute);
         this.batchTokens = meters.histogram("modelport.batch.tokens", "Tokens in one forward pass, padding left out",
                 DeploymentMeters.powersOfTwo(MAX_BATCH_TOKENS));
-        this.firstToken = meters.timer("modelport.time.to.first.token",
-                "Time from a generation's admission to its first token", Duration.ofMillis(1), minute);
-        this.interToken = meters.timer("modelport.inter.token.latency",
-                "Time between two consecutive tokens of one generation", Duration.ofNanos(100_000), Duration.ofSeconds(10));
     }
 
     @Override
@@ -56,13 +49,5 @@ final class StageMeters implements StageListener {
     public void computed(long tokens, long nanos) {
         compute.record(nanos, TimeUnit.NANOSECONDS);
         batchTokens.record(tokens);
-    }
-
-    void firstToken(long nanos) {
-        firstToken.record(nanos, TimeUnit.NANOSECONDS);
-    }
-
-    void interToken(long nanos) {
-        interToken.record(nanos, TimeUnit.NANOSECONDS);
     }
 }

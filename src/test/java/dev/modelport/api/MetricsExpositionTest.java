@@ -159,6 +159,7 @@ class MetricsExpositionTest {
         }
         for (String count : SPLIT_OF_GENERATION) {
             assertTrue(sample(text, count, GENERATOR) > 0, count);
+            assertTrue(!text.contains(count + "{deployment=\"" + CLASSIFIER + "\""), "a classifier has no " + count);
         }
         assertTrue(sample(text, "modelport_inter_token_latency_seconds_count", GENERATOR)
                 >= sample(text, "modelport_time_to_first_token_seconds_count", GENERATOR), "a generation of 4 tokens has 3 gaps");

@@ -56,19 +56,20 @@ public final class ServedModel {
         DistributionSummary batchSizes = meters.histogram("modelport.batch.size",
                 "Texts per forward pass (generation: sequences per prefill or decode step)", DeploymentMeters.powersOfTwo(256));
         StageMeters stages = new StageMeters(meters);
+        // one description for both kinds of deployment: a Prometheus family has one HELP text
+        String queueDepth = "Requests waiting for a forward pass; on a generating deployment, generations in flight";
         pipeline.listen(stages);
         if (pipeline instanceof GenerationPipeline generation) {
             generation.shareDevice(new DeviceLease(lanes.device(), lanes.workers(), batchSizes));
             this.generations = new GenerationLane(deploymentId, generation, lanes.maxQueue(), timeoutMs,
                     new TokenMeters(meters), this::record);
             this.batcher = null;
-            meters.gauge("modelport.queue.depth", "Generations in flight (running or waiting for a turn)", null,
-                    generations, GenerationLane::inFlight);
+            meters.gauge("modelport.queue.depth", queueDepth, null, generations, GenerationLane::inFlight);
         } else {
             this.generations = null;
             this.batcher = new DynamicBatcher(deploymentId, pipeline, lanes.device(), lanes.workers(), lanes.maxTexts(),
                     lanes.maxDelayMs(), lanes.maxQueue(), batchSizes, stages);
-            meters.gauge("modelport.queue.depth", "Requests waiting for a forward pass", null, batcher, DynamicBatcher::waiting);
+            meters.gauge("modelport.queue.depth", queueDepth, null, batcher, DynamicBatcher::waiting);
         }
         meters.gauge("modelport.model.memory.bytes", "Estimated memory of the loaded model", "bytes", this, m -> memoryBytes);
     }

@@ -110,6 +110,11 @@ final class FeatureExtractionPipeline implements Pipeline {
     }
 
     @Override
+    public void listen(StageListener listener) {
+        context.listen(listener);
+    }
+
+    @Override
     public void close() {
         tokenization.close();
         context.encoder().close();

@@ -134,6 +134,11 @@ final class FillMaskPipeline implements Pipeline {
     }
 
     @Override
+    public void listen(StageListener listener) {
+        context.listen(listener);
+    }
+
+    @Override
     public void close() {
         context.encoder().close();
     }

@@ -36,6 +36,8 @@ final class GenerationBatcher<C> {
 
     private final Stepper<C> stepper;
     private final int maxRows;
+    /** Times the passes (a decode step runs one token per row). */
+    private final StageTimer timer;
     private final Semaphore turns = new Semaphore(1, true);
     private final ArrayDeque<Step<C>> pending = new ArrayDeque<>();
     /** Generations between their prefill and their end, each about to submit a decode step. */
@@ -46,9 +48,10 @@ final class GenerationBatcher<C> {
     private record Step<C>(List<C> caches, long[] tokens, CompletableFuture<float[][]> logits) {
     }
 
-    GenerationBatcher(Stepper<C> stepper, int maxRows) {
+    GenerationBatcher(Stepper<C> stepper, int maxRows, StageTimer timer) {
         this.stepper = stepper;
         this.maxRows = maxRows;
+        this.timer = timer;
     }
 
     /**
@@ -75,16 +78,22 @@ final class GenerationBatcher<C> {
         }
     }
 
-    /** Runs a pass alone, in turn: a prompt's prefill, a whole sequence without cache, an encoder. */
-    <T> T prefill(Supplier<T> forward) {
-        return prefill(1, forward);
-    }
-
-    /** {@link #prefill(Supplier)} of a pass over {@code sequences} sequences (for the batch-size metric). */
-    <T> T prefill(int sequences, Supplier<T> forward) {
+    /**
+     * Runs a pass alone, in turn: a prompt's prefill, a whole sequence without cache, an encoder.
+     * Its wait for the turn and the device is reported as the generation's wait (the queue time of
+     * the metrics), its run as a forward pass.
+     *
+     * @param sequences the sequences in the pass (for the batch-size metric)
+     * @param tokens the tokens it runs, padding left out (for the batch-tokens metric)
+     */
+    <T> T prefill(int sequences, long tokens, Supplier<T> forward) {
+        long asked = System.nanoTime();
         turns.acquireUninterruptibly();
         try {
-            return gate.pass(sequences, forward);
+            return gate.pass(sequences, () -> {
+                timer.waitedSince(asked);
+                return timer.forward(tokens, forward);
+            });
         } finally {
             turns.release();
         }
@@ -157,7 +166,7 @@ final class GenerationBatcher<C> {
             at += s.tokens().length;
         }
         try {
-            float[][] all = gate.pass(rows, () -> stepper.step(caches, tokens));
+            float[][] all = gate.pass(rows, () -> timer.forward(tokens.length, () -> stepper.step(caches, tokens)));
             int from = 0;
             for (Step<C> s : batch) {
                 int n = s.tokens().length;

@@ -41,6 +41,12 @@ public interface Pipeline extends AutoCloseable {
         return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
     }
 
+    /**
+     * Lets the serving layer time this pipeline's stages (tokenization, waiting for the device,
+     * forward passes) for its metrics; called once, before the first request is served.
+     */
+    void listen(StageListener listener);
+
     /** Frees the tokenizer; the model is closed by whoever loaded it. */
     @Override
     void close();

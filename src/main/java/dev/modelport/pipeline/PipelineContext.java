@@ -9,9 +9,10 @@ import java.util.List;
 
 /**
  * What every encoder pipeline shares: the loaded model, the snapshot's files, its vocabulary and
- * tokenizer, and how rows become a padded batch and a forward pass.
+ * tokenizer, how rows become a padded batch and a forward pass, and the timer of its stages (the
+ * tokenizer's calls and the forward passes are timed here, for every task).
  */
-record PipelineContext(EncoderModel model, SnapshotFiles files, Vocabulary vocabulary, TextEncoder encoder) {
+record PipelineContext(EncoderModel model, SnapshotFiles files, Vocabulary vocabulary, TextEncoder encoder, StageTimer timer) {
 
     EncoderBatch batch(List<Encoded> rows) {
         return batch(rows, vocabulary.padTokenId(), model.spec().facts());
@@ -27,7 +28,8 @@ record PipelineContext(EncoderModel model, SnapshotFiles files, Vocabulary vocab
 
     /** The head's output for the rows. */
     FloatTensor forward(List<Encoded> rows) {
-        return model.forward(batch(rows));
+        EncoderBatch batch = batch(rows);
+        return timer.forward(tokens(rows), () -> model.forward(batch));
     }
 
     /**
@@ -35,7 +37,8 @@ record PipelineContext(EncoderModel model, SnapshotFiles files, Vocabulary vocab
      * go through the head (a masked LM's [B,T,V] output is large, and only the mask rows are needed).
      */
     float[][] forwardAt(List<Encoded> rows, int[] positions) {
-        FloatTensor out = model.forwardAt(batch(rows), positions);
+        EncoderBatch batch = batch(rows);
+        FloatTensor out = timer.forward(tokens(rows), () -> model.forwardAt(batch, positions));
         float[][] picked = new float[rows.size()][];
         for (int b = 0; b < rows.size(); b++) {
             picked[b] = out.row(b);
@@ -45,6 +48,17 @@ record PipelineContext(EncoderModel model, SnapshotFiles files, Vocabulary vocab
 
     /** The last hidden state [B,T,H] for the rows, whatever the head. */
     FloatTensor hiddenStates(List<Encoded> rows) {
-        return model.hiddenStates(batch(rows));
+        EncoderBatch batch = batch(rows);
+        return timer.forward(tokens(rows), () -> model.hiddenStates(batch));
+    }
+
+    /** Lets the serving layer time this pipeline's stages. */
+    void listen(StageListener listener) {
+        timer.listen(listener);
+    }
+
+    /** The rows' real tokens, padding left out. */
+    private static long tokens(List<Encoded> rows) {
+        return rows.stream().mapToLong(Encoded::length).sum();
     }
 }

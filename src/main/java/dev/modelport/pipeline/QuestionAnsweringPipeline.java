@@ -37,7 +37,7 @@ final class QuestionAnsweringPipeline implements Pipeline {
         this.context = context;
         this.maxSeqLen = Math.min(context.encoder().maxLength(), MAX_SEQ_LEN);
         this.stride = Math.min(maxSeqLen / 2, DOC_STRIDE);
-        this.pairEncoder = TextEncoder.forQuestionContext(context.files(), maxSeqLen, stride);
+        this.pairEncoder = TextEncoder.forQuestionContext(context.files(), maxSeqLen, stride, context.timer());
         this.pairSpecialTokens = pairEncoder.pairSpecialTokenCount();
         this.clsId = context.vocabulary().clsTokenId();
     }
@@ -222,6 +222,11 @@ final class QuestionAnsweringPipeline implements Pipeline {
             }
         }
         return new int[] {start, end};
+    }
+
+    @Override
+    public void listen(StageListener listener) {
+        context.listen(listener);
     }
 
     @Override

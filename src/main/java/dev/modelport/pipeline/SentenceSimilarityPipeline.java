@@ -74,6 +74,11 @@ final class SentenceSimilarityPipeline implements Pipeline {
     }
 
     @Override
+    public void listen(StageListener listener) {
+        embeddings.listen(listener);
+    }
+
+    @Override
     public void close() {
         embeddings.close();
     }

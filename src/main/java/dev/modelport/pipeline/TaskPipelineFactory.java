@@ -55,10 +55,11 @@ public final class TaskPipelineFactory implements PipelineFactory {
                     model.spec().architecture() + " is a causal language model; it serves text-generation");
         }
         Vocabulary vocabulary = Vocabulary.of(files);
-        TextEncoder encoder = TextEncoder.forTexts(files, TokenLimits.maxLength(files, model.spec().facts()));
+        StageTimer timer = new StageTimer();
+        TextEncoder encoder = TextEncoder.forTexts(files, TokenLimits.maxLength(files, model.spec().facts()), timer);
         Pipeline pipeline = null;
         try {
-            PipelineContext context = new PipelineContext(encoderModel, files, vocabulary, encoder);
+            PipelineContext context = new PipelineContext(encoderModel, files, vocabulary, encoder, timer);
             pipeline = switch (task) {
                 case TEXT_CLASSIFICATION -> new TextClassificationPipeline(context);
                 case TOKEN_CLASSIFICATION -> new TokenClassificationPipeline(context);
@@ -67,7 +68,7 @@ public final class TaskPipelineFactory implements PipelineFactory {
                 case FEATURE_EXTRACTION -> new FeatureExtractionPipeline(context);
                 case SENTENCE_SIMILARITY -> new SentenceSimilarityPipeline(context);
                 case ZERO_SHOT_CLASSIFICATION -> new ZeroShotClassificationPipeline(context,
-                        TextEncoder.forPremiseHypothesis(files, TokenLimits.maxLength(files, model.spec().facts())));
+                        TextEncoder.forPremiseHypothesis(files, TokenLimits.maxLength(files, model.spec().facts()), timer));
                 case TEXT_GENERATION -> throw new IllegalStateException("built by textGeneration");
                 case TEXT2TEXT_GENERATION, SUMMARIZATION, TRANSLATION -> throw new IllegalStateException("built by text2text");
             };

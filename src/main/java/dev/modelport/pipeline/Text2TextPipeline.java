@@ -58,9 +58,12 @@ public final class Text2TextPipeline implements GenerationPipeline {
     private final Set<Long> specialIds;
     private final GenerationBatcher<Seq2SeqCache> batcher;
     private final Seq2SeqSearch search;
+    /** Shared with the encoders, which time their calls. */
+    private final StageTimer timer;
 
     private Text2TextPipeline(Task task, Seq2SeqModel model, TextEncoder encoder, TextEncoder truncating,
-            Seq2SeqGenerationConfig repo, JsonNode taskSpecificParams, String configPrefix, long padId, Set<Long> specialIds) {
+            Seq2SeqGenerationConfig repo, JsonNode taskSpecificParams, String configPrefix, long padId, Set<Long> specialIds,
+            StageTimer timer) {
         this.task = task;
         this.model = model;
         this.encoder = encoder;
@@ -70,8 +73,9 @@ public final class Text2TextPipeline implements GenerationPipeline {
         this.configPrefix = configPrefix;
         this.padId = padId;
         this.specialIds = specialIds;
+        this.timer = timer;
         this.batcher = new GenerationBatcher<>((caches, tokens) -> model.step(caches.toArray(Seq2SeqCache[]::new), tokens),
-                MAX_BATCH_ROWS);
+                MAX_BATCH_ROWS, timer);
         this.search = new Seq2SeqSearch(model, batcher);
     }
 
@@ -86,17 +90,18 @@ public final class Text2TextPipeline implements GenerationPipeline {
             }
         }
         int limit = model.maxInputTokens();
-        TextEncoder encoder = TextEncoder.forTexts(files, limit + 1);
+        StageTimer timer = new StageTimer();
+        TextEncoder encoder = TextEncoder.forTexts(files, limit + 1, timer);
         TextEncoder truncating;
         try {
-            truncating = TextEncoder.forTexts(files, TokenLimits.maxLength(files, model.spec().facts()));
+            truncating = TextEncoder.forTexts(files, TokenLimits.maxLength(files, model.spec().facts()), timer);
         } catch (RuntimeException e) {
             encoder.close();
             throw e;
         }
         JsonNode prefix = config.path("prefix");
         return new Text2TextPipeline(task, model, encoder, truncating, repo, config.path("task_specific_params"),
-                prefix.isTextual() ? prefix.asText() : null, Vocabulary.of(files).padTokenId(), Set.copyOf(special));
+                prefix.isTextual() ? prefix.asText() : null, Vocabulary.of(files).padTokenId(), Set.copyOf(special), timer);
     }
 
     @Override
@@ -111,6 +116,11 @@ public final class Text2TextPipeline implements GenerationPipeline {
             case TRANSLATION -> "translation";
             default -> "generated";
         };
+    }
+
+    @Override
+    public void listen(StageListener listener) {
+        timer.listen(listener);
     }
 
     @Override
@@ -171,7 +181,8 @@ public final class Text2TextPipeline implements GenerationPipeline {
     private List<List<Seq2SeqSearch.Hypothesis>> generateAll(List<long[]> inputs, Seq2SeqDecoding decoding,
             GenerationListener listener) {
         EncoderBatch batch = pad(inputs);
-        try (EncodedInputs encoded = batcher.prefill(inputs.size(), () -> model.encode(batch))) {
+        long tokens = inputs.stream().mapToLong(ids -> ids.length).sum();
+        try (EncodedInputs encoded = batcher.prefill(inputs.size(), tokens, () -> model.encode(batch))) {
             checkInterrupted();
             if (inputs.size() == 1) {
                 return List.of(search.generate(encoded, 0, decoding, watch(listener)));
@@ -397,7 +408,7 @@ public final class Text2TextPipeline implements GenerationPipeline {
             }
             return true;
         };
-        try (EncodedInputs encoded = batcher.prefill(() -> model.encode(pad(List.of(ids))))) {
+        try (EncodedInputs encoded = batcher.prefill(1, ids.length, () -> model.encode(pad(List.of(ids))))) {
             checkInterrupted();
             search.generate(encoded, 0, d, watch);
         }
@@ -460,7 +471,7 @@ public final class Text2TextPipeline implements GenerationPipeline {
                 }
             }
         };
-        try (EncodedInputs encoded = batcher.prefill(() -> model.encode(pad(List.of(inputIds))))) {
+        try (EncodedInputs encoded = batcher.prefill(1, inputIds.length, () -> model.encode(pad(List.of(inputIds))))) {
             return search.generate(encoded, 0, d, watch).stream().map(Seq2SeqSearch.Hypothesis::ids).toList();
         }
     }

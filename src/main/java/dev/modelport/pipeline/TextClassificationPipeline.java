@@ -107,6 +107,11 @@ final class TextClassificationPipeline implements Pipeline {
     }
 
     @Override
+    public void listen(StageListener listener) {
+        context.listen(listener);
+    }
+
+    @Override
     public void close() {
         tokenization.close();
         context.encoder().close();

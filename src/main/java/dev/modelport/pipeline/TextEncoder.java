@@ -22,56 +22,62 @@ final class TextEncoder implements AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private final MarianTokenizer marian;
     private final int maxLength;
+    /** Each encoding call is timed for the pipeline's tokenization metric. */
+    private final StageTimer timer;
 
-    private TextEncoder(HuggingFaceTokenizer tokenizer, int maxLength) {
+    private TextEncoder(HuggingFaceTokenizer tokenizer, int maxLength, StageTimer timer) {
         this.tokenizer = tokenizer;
         this.marian = null;
         this.maxLength = maxLength;
+        this.timer = timer;
     }
 
-    private TextEncoder(MarianTokenizer marian, int maxLength) {
+    private TextEncoder(MarianTokenizer marian, int maxLength, StageTimer timer) {
         this.tokenizer = null;
         this.marian = marian;
         this.maxLength = maxLength;
+        this.timer = timer;
     }
 
     /** Single texts, truncated to {@code maxLength} tokens (special tokens included). */
-    static TextEncoder forTexts(SnapshotFiles files, int maxLength) {
+    static TextEncoder forTexts(SnapshotFiles files, int maxLength, StageTimer timer) {
         if (files.marian() != null) {
-            return new TextEncoder(files.marian(), maxLength);
+            return new TextEncoder(files.marian(), maxLength, timer);
         }
-        return build(files, maxLength, HuggingFaceTokenizer.builder().optTruncation(true));
+        return build(files, maxLength, timer, HuggingFaceTokenizer.builder().optTruncation(true));
     }
 
     /**
      * (premise, hypothesis) pairs for zero-shot classification: only the premise (the first text) is
      * truncated, as transformers' zero-shot pipeline tokenizes with {@code truncation="only_first"}.
      */
-    static TextEncoder forPremiseHypothesis(SnapshotFiles files, int maxLength) {
-        return build(files, maxLength, HuggingFaceTokenizer.builder().optTruncateFirstOnly());
+    static TextEncoder forPremiseHypothesis(SnapshotFiles files, int maxLength, StageTimer timer) {
+        return build(files, maxLength, timer, HuggingFaceTokenizer.builder().optTruncateFirstOnly());
     }
 
     /**
      * (question, context) pairs: only the context is truncated, and what does not fit comes back as
      * overflowing chunks that overlap by {@code stride} tokens.
      */
-    static TextEncoder forQuestionContext(SnapshotFiles files, int maxLength, int stride) {
-        return build(files, maxLength, HuggingFaceTokenizer.builder().optTruncateSecondOnly().optStride(stride)
+    static TextEncoder forQuestionContext(SnapshotFiles files, int maxLength, int stride, StageTimer timer) {
+        return build(files, maxLength, timer, HuggingFaceTokenizer.builder().optTruncateSecondOnly().optStride(stride)
                 .optWithOverflowingTokens(true));
     }
 
     /**
      * Texts and pairs whole, never truncated: what {@link Tokenization} shows and measures (a TEI
      * client asks for every token, and for an error rather than a silent cut when truncation is off).
+     * Untimed: these calls are not a stage of an inference.
      */
     static TextEncoder whole(SnapshotFiles files, int maxLength) {
         if (files.marian() != null) {
-            return new TextEncoder(files.marian(), 0); // 0: Marian's encode does not cut
+            return new TextEncoder(files.marian(), 0, new StageTimer()); // 0: Marian's encode does not cut
         }
-        return build(files, maxLength, HuggingFaceTokenizer.builder().optTruncation(false));
+        return build(files, maxLength, new StageTimer(), HuggingFaceTokenizer.builder().optTruncation(false));
     }
 
-    private static TextEncoder build(SnapshotFiles files, int maxLength, HuggingFaceTokenizer.Builder builder) {
+    private static TextEncoder build(SnapshotFiles files, int maxLength, StageTimer timer,
+                                     HuggingFaceTokenizer.Builder builder) {
         if (files.marian() != null) {
             throw new ModelportException(ErrorCode.UNSUPPORTED_TASK, "A MarianTokenizer repo tokenizes single texts"
                     + " (translation), not text pairs");
@@ -81,7 +87,7 @@ final class TextEncoder implements AutoCloseable {
         // without it DJL caps maxLength at 512
         builder.configure(Map.of("modelMaxLength", maxLength));
         try {
-            return new TextEncoder(builder.build(), maxLength);
+            return new TextEncoder(builder.build(), maxLength, timer);
         } catch (IOException | RuntimeException e) {
             throw new ModelportException(ErrorCode.UNSUPPORTED_MODEL_FILES,
                     "Cannot load tokenizer.json: " + e.getMessage(), e);
@@ -99,9 +105,10 @@ final class TextEncoder implements AutoCloseable {
     /** The texts with or without the tokenizer's special tokens ([CLS] ... [SEP]; Marian's closing {@code </s>}). */
     List<Encoded> encode(List<String> texts, boolean addSpecialTokens) {
         if (marian != null) {
-            return texts.stream().map(t -> marian.encode(t, addSpecialTokens, maxLength)).toList();
+            return timer.tokenize(() -> texts.stream().map(t -> marian.encode(t, addSpecialTokens, maxLength)).toList());
         }
-        Encoding[] encodings = tokenizer.batchEncode(texts.toArray(String[]::new), addSpecialTokens, false);
+        Encoding[] encodings = timer.tokenize(
+                () -> tokenizer.batchEncode(texts.toArray(String[]::new), addSpecialTokens, false));
         List<Encoded> out = new ArrayList<>(encodings.length);
         for (int i = 0; i < encodings.length; i++) {
             out.add(convert(encodings[i]));
@@ -116,7 +123,7 @@ final class TextEncoder implements AutoCloseable {
      */
     List<Encoded> encodePairs(List<String> first, List<String> second) {
         ai.djl.util.PairList<String, String> pairs = new ai.djl.util.PairList<>(first, second);
-        Encoding[] encodings = pairTokenizer().batchEncode(pairs);
+        Encoding[] encodings = timer.tokenize(() -> pairTokenizer().batchEncode(pairs));
         List<Encoded> out = new ArrayList<>(encodings.length);
         for (Encoding encoding : encodings) {
             out.add(convert(encoding));
@@ -127,14 +134,14 @@ final class TextEncoder implements AutoCloseable {
     /** A text's tokens without special tokens and without truncation concerns (used to measure and cut questions). */
     Encoded encodeBare(String text) {
         if (marian != null) {
-            return marian.encode(text, false, 0);
+            return timer.tokenize(() -> marian.encode(text, false, 0));
         }
-        return convert(tokenizer.encode(text, false, false));
+        return convert(timer.tokenize(() -> tokenizer.encode(text, false, false)));
     }
 
     /** The chunks of a (question, context) pair: the first encoding, then each overflowing one. */
     List<Encoded> encodePair(String question, String context) {
-        Encoding first = pairTokenizer().encode(question, context, true, true);
+        Encoding first = timer.tokenize(() -> pairTokenizer().encode(question, context, true, true));
         List<Encoded> chunks = new ArrayList<>();
         chunks.add(convert(first));
         for (Encoding overflow : first.getOverflowing()) {

@@ -39,6 +39,7 @@ public final class TextGenerationPipeline implements GenerationPipeline {
     private final Set<Long> specialIds;
     private final GenerationChatTemplate chatTemplate;
     private final GenerationBatcher<DecoderCache> batcher;
+    private final StageTimer timer = new StageTimer();
 
     private TextGenerationPipeline(DecoderModel model, HuggingFaceTokenizer tokenizer, GenerationDefaults defaults,
             Set<Long> specialIds, GenerationChatTemplate chatTemplate) {
@@ -48,7 +49,7 @@ public final class TextGenerationPipeline implements GenerationPipeline {
         this.specialIds = specialIds;
         this.chatTemplate = chatTemplate;
         this.batcher = new GenerationBatcher<>((caches, tokens) -> model.nextLogitsRows(caches.toArray(DecoderCache[]::new),
-                tokens), MAX_BATCH_ROWS);
+                tokens), MAX_BATCH_ROWS, timer);
     }
 
     static TextGenerationPipeline create(DecoderModel model, SnapshotFiles files) {
@@ -125,6 +126,11 @@ public final class TextGenerationPipeline implements GenerationPipeline {
             }
             return results;
         }
+    }
+
+    @Override
+    public void listen(StageListener listener) {
+        timer.listen(listener);
     }
 
     /** Lets the serving layer lend the device to each forward pass (see {@link DeviceGate}). */
@@ -221,7 +227,7 @@ public final class TextGenerationPipeline implements GenerationPipeline {
         long[] sequence = promptIds.clone();
         String finish = "length";
         try (DecoderCache cache = model.newCache()) {
-            float[] logits = batcher.prefill(() -> model.nextLogits(cache, promptIds));
+            float[] logits = batcher.prefill(1, promptIds.length, () -> model.nextLogits(cache, promptIds));
             checkInterrupted();
             if (useCache) {
                 batcher.join();
@@ -255,7 +261,7 @@ public final class TextGenerationPipeline implements GenerationPipeline {
                     sequence = java.util.Arrays.copyOf(sequence, sequence.length + 1);
                     sequence[sequence.length - 1] = id;
                     long[] all = sequence;
-                    logits = useCache ? batcher.step(cache, id) : batcher.prefill(() -> recompute(all));
+                    logits = useCache ? batcher.step(cache, id) : batcher.prefill(1, all.length, () -> recompute(all));
                     checkInterrupted();
                 }
             } finally {
@@ -284,7 +290,7 @@ public final class TextGenerationPipeline implements GenerationPipeline {
     }
 
     private long[] encode(String text, boolean addSpecialTokens) {
-        return tokenizer.encode(text, addSpecialTokens, false).getIds();
+        return timer.tokenize(() -> tokenizer.encode(text, addSpecialTokens, false)).getIds();
     }
 
     /** The text of one token id, special tokens included (e.g. to show an eos token). */

@@ -69,6 +69,11 @@ final class TokenClassificationPipeline implements Pipeline {
     }
 
     @Override
+    public void listen(StageListener listener) {
+        context.listen(listener);
+    }
+
+    @Override
     public void close() {
         context.encoder().close();
     }

@@ -191,6 +191,11 @@ final class ZeroShotClassificationPipeline implements Pipeline {
     }
 
     @Override
+    public void listen(StageListener listener) {
+        context.listen(listener);
+    }
+
+    @Override
     public void close() {
         pairs.close();
         context.encoder().close();

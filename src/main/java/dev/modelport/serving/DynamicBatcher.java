@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
 import dev.modelport.pipeline.Pipeline;
+import dev.modelport.pipeline.StageListener;
 import io.micrometer.core.instrument.DistributionSummary;
 import org.jboss.logging.Logger;
 
@@ -34,13 +35,15 @@ final class DynamicBatcher {
     private final long maxDelayNanos;
     private final BlockingQueue<Pending> queue;
     private final DistributionSummary batchSizes;
+    /** Told each request's wait, from arrival to the start of its pass. */
+    private final StageListener stages;
     /** Batches hold the read side; close takes the write side so the pipeline is never freed under a pass. */
     private final ReadWriteLock passes = new ReentrantReadWriteLock();
     private final Thread dispatcher;
     private volatile boolean closed;
 
     DynamicBatcher(String deploymentId, Pipeline pipeline, Semaphore device, ExecutorService workers, int maxTexts,
-                   long maxDelayMs, int maxQueue, DistributionSummary batchSizes) {
+                   long maxDelayMs, int maxQueue, DistributionSummary batchSizes, StageListener stages) {
         this.deploymentId = deploymentId;
         this.pipeline = pipeline;
         this.device = device;
@@ -49,6 +52,7 @@ final class DynamicBatcher {
         this.maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, maxDelayMs));
         this.queue = new LinkedBlockingQueue<>(Math.max(1, maxQueue));
         this.batchSizes = batchSizes;
+        this.stages = stages;
         this.dispatcher = Thread.ofVirtual().name("batcher-" + deploymentId).start(this::dispatch);
     }
 
@@ -161,6 +165,8 @@ final class DynamicBatcher {
         if (live.isEmpty()) {
             return;
         }
+        long start = System.nanoTime();
+        live.forEach(p -> stages.waited(start - p.arrivedNanos));
         List<InferenceInput> inputs = live.stream().map(p -> p.input).toList();
         batchSizes.record(inputs.stream().mapToInt(InferenceInput::count).sum());
         if (live.size() == 1) {

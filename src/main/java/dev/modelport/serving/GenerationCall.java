@@ -5,6 +5,8 @@ import dev.modelport.config.ModelportException;
 import dev.modelport.pipeline.GeneratedToken;
 import dev.modelport.pipeline.GenerationListener;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -102,10 +104,15 @@ public final class GenerationCall {
         }
     }
 
-    /** Sees every token: counts it, enforces the time limit and the deployment's stop, then shows it to the client. */
+    /** Sees every token: counts and times it, enforces the time limit and the deployment's stop, then shows it to the client. */
     private final class Watch implements GenerationListener {
         private final GenerationListener client;
         private final boolean firstTokenOnly;
+        /**
+         * When each generation's previous token came, by the thread that runs it: a list input runs
+         * one generation per thread, all seen by this watch.
+         */
+        private final Map<Thread, Long> lastToken = new ConcurrentHashMap<>();
         private boolean first = true;
         boolean timedOut;
         boolean stopped;
@@ -118,7 +125,9 @@ public final class GenerationCall {
 
         @Override
         public boolean onToken(GeneratedToken token, String finishReason) {
-            lane.tokenGenerated();
+            long now = System.nanoTime();
+            Long previous = lastToken.put(Thread.currentThread(), now);
+            lane.tokenGenerated(previous == null, now - (previous == null ? startNanos : previous));
             if (lane.closing()) {
                 stopped = true;
                 return false;

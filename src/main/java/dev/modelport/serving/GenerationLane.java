@@ -3,7 +3,6 @@ package dev.modelport.serving;
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
 import dev.modelport.pipeline.GenerationPipeline;
-import io.micrometer.core.instrument.Counter;
 import org.jboss.logging.Logger;
 
 import java.util.concurrent.Semaphore;
@@ -25,7 +24,7 @@ final class GenerationLane {
     private final int maxInFlight;
     private final Semaphore slots;
     private final long timeoutNanos;
-    private final Counter tokens;
+    private final TokenMeters tokens;
     private final Accounting accounting;
     private volatile boolean closing;
 
@@ -35,7 +34,7 @@ final class GenerationLane {
         void record(String outcome, long startNanos);
     }
 
-    GenerationLane(String deploymentId, GenerationPipeline pipeline, int maxInFlight, long timeoutMs, Counter tokens,
+    GenerationLane(String deploymentId, GenerationPipeline pipeline, int maxInFlight, long timeoutMs, TokenMeters tokens,
                    Accounting accounting) {
         this.deploymentId = deploymentId;
         this.pipeline = pipeline;
@@ -72,8 +71,12 @@ final class GenerationLane {
         return closing;
     }
 
-    void tokenGenerated() {
-        tokens.increment();
+    /**
+     * Counts a token and its time: since admission for a generation's first token, else since its
+     * previous token.
+     */
+    void tokenGenerated(boolean first, long nanos) {
+        tokens.token(first, nanos);
     }
 
     void ended(String outcome, long startNanos) {

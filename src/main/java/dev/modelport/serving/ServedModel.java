@@ -7,17 +7,15 @@ import dev.modelport.pipeline.Pipeline;
 import dev.modelport.pipeline.GenerationPipeline;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,11 +36,9 @@ public final class ServedModel {
     private final String task;
     private final Pipeline pipeline;
     private final long timeoutMs;
-    private final MeterRegistry registry;
-    private final List<Meter> meters = new CopyOnWriteArrayList<>();
+    private final DeploymentMeters meters;
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
     private final Timer duration;
-    private final DistributionSummary batchSizes;
     /** Exactly one of these two is set: generation deployments have a lane, the others a batcher. */
     private final DynamicBatcher batcher;
     private final GenerationLane generations;
@@ -53,32 +49,29 @@ public final class ServedModel {
         this.task = task;
         this.pipeline = pipeline;
         this.timeoutMs = timeoutMs;
-        this.registry = registry;
-        this.duration = Timer.builder("modelport.inference.duration").tag("deployment", deploymentId)
-                .publishPercentileHistogram().register(registry);
-        this.batchSizes = DistributionSummary.builder("modelport.batch.size").tag("deployment", deploymentId)
-                .description("texts per forward pass (generation: sequences per prefill or decode step)").register(registry);
-        meters.add(duration);
-        meters.add(batchSizes);
+        this.meters = new DeploymentMeters(deploymentId, registry);
+        this.duration = meters.timer("modelport.inference.duration",
+                "Time of a request from its arrival to its answer (a generation: to its last token)", Duration.ofMillis(1),
+                Duration.ofMinutes(5)); // a stream is bounded by its first token only: it may run for minutes
+        DistributionSummary batchSizes = meters.histogram("modelport.batch.size",
+                "Texts per forward pass (generation: sequences per prefill or decode step)", DeploymentMeters.powersOfTwo(256));
+        StageMeters stages = new StageMeters(meters);
+        // one description for both kinds of deployment: a Prometheus family has one HELP text
+        String queueDepth = "Requests waiting for a forward pass; on a generating deployment, generations in flight";
+        pipeline.listen(stages);
         if (pipeline instanceof GenerationPipeline generation) {
             generation.shareDevice(new DeviceLease(lanes.device(), lanes.workers(), batchSizes));
-            Counter tokens = Counter.builder("modelport.generated.tokens").tag("deployment", deploymentId)
-                    .description("tokens generated, whatever became of their generation").register(registry);
-            meters.add(tokens);
-            this.generations = new GenerationLane(deploymentId, generation, lanes.maxQueue(), timeoutMs, tokens,
-                    this::record);
+            this.generations = new GenerationLane(deploymentId, generation, lanes.maxQueue(), timeoutMs,
+                    new TokenMeters(meters), this::record);
             this.batcher = null;
-            meters.add(Gauge.builder("modelport.queue.depth", generations, GenerationLane::inFlight)
-                    .tag("deployment", deploymentId).description("generations in flight").register(registry));
+            meters.gauge("modelport.queue.depth", queueDepth, null, generations, GenerationLane::inFlight);
         } else {
             this.generations = null;
             this.batcher = new DynamicBatcher(deploymentId, pipeline, lanes.device(), lanes.workers(), lanes.maxTexts(),
-                    lanes.maxDelayMs(), lanes.maxQueue(), batchSizes);
-            meters.add(Gauge.builder("modelport.queue.depth", batcher, DynamicBatcher::waiting)
-                    .tag("deployment", deploymentId).register(registry));
+                    lanes.maxDelayMs(), lanes.maxQueue(), batchSizes, stages);
+            meters.gauge("modelport.queue.depth", queueDepth, null, batcher, DynamicBatcher::waiting);
         }
-        meters.add(Gauge.builder("modelport.model.memory.bytes", () -> memoryBytes)
-                .tag("deployment", deploymentId).baseUnit("bytes").register(registry));
+        meters.gauge("modelport.model.memory.bytes", "Estimated memory of the loaded model", "bytes", this, m -> memoryBytes);
     }
 
     /** Where a deployment's passes run and how its requests are batched and queued. */
@@ -169,12 +162,9 @@ public final class ServedModel {
         if (!"rejected".equals(outcome)) {
             duration.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
         }
-        outcomes.computeIfAbsent(outcome, o -> {
-            Counter c = Counter.builder("modelport.inference.requests").tag("deployment", deploymentId).tag("task", task)
-                    .tag("outcome", o).register(registry);
-            meters.add(c);
-            return c;
-        }).increment();
+        outcomes.computeIfAbsent(outcome, o -> meters.counter("modelport.inference.requests",
+                "Requests by outcome: success, bad_input, error, timeout, rejected (queue full), cancelled (client gone)",
+                "task", task, "outcome", o)).increment();
     }
 
     /**
@@ -199,7 +189,7 @@ public final class ServedModel {
         } else {
             batcher.close(CLOSE_WAIT_MS);
         }
-        meters.forEach(registry::remove);
+        meters.removeAll();
         pipeline.close();
     }
 }

@@ -218,7 +218,7 @@ class DeploymentLifecycleTest {
     @Test
     void metricsCountDeploymentsAndDownloadedBytes() {
         given().get("/q/metrics").then().statusCode(200)
-                .body(containsString("modelport_deployments{status=\"completed\"}"))
+                .body(containsString("modelport_deployments{status=\"completed\""))
                 .body(containsString("modelport_download_bytes_total"));
     }
 

@@ -53,7 +53,7 @@ class MarianTokenizerGoldenTest {
         golden().path("tokenizer_random").forEach(cases::add);
         assertTrue(cases.size() >= 150, "random tokenizer goldens");
         List<String> failures = new ArrayList<>();
-        try (TextEncoder encoder = TextEncoder.forTexts(files, 1024)) {
+        try (TextEncoder encoder = TextEncoder.forTexts(files, 1024, new StageTimer())) {
             for (JsonNode c : cases) {
                 String text = c.path("text").asText();
                 List<String> wantTokens = new ArrayList<>();
@@ -78,7 +78,7 @@ class MarianTokenizerGoldenTest {
         SnapshotFiles files = files(dir());
         JsonNode first = golden().path("tokenizer").get(0);
         long[] want = longs(first.path("input_ids"));
-        try (TextEncoder encoder = TextEncoder.forTexts(files, 5)) {
+        try (TextEncoder encoder = TextEncoder.forTexts(files, 5, new StageTimer())) {
             long[] ids = encoder.encode(List.of(first.path("text").asText())).getFirst().ids();
             long[] expected = Arrays.copyOf(Arrays.copyOf(want, 4), 5);
             expected[4] = want[want.length - 1];
@@ -90,7 +90,7 @@ class MarianTokenizerGoldenTest {
     void generatedSequencesDecodeAsTransformersDecodesThem() {
         SnapshotFiles files = files(dir());
         int checked = 0;
-        try (TextEncoder encoder = TextEncoder.forTexts(files, 64)) {
+        try (TextEncoder encoder = TextEncoder.forTexts(files, 64, new StageTimer())) {
             for (JsonNode entry : golden().path("generate")) {
                 JsonNode texts = entry.path("texts");
                 for (int i = 0; i < entry.path("sequences").size(); i++) {

@@ -55,7 +55,7 @@ class TextEncoderTest {
         padding.put("pad_id", 0).put("pad_type_id", 0).put("pad_token", "[PAD]");
         Files.writeString(files.tokenizerFile(), Json.MAPPER.writeValueAsString(tokenizer));
 
-        try (TextEncoder encoder = TextEncoder.forTexts(files, TokenLimits.maxLength(files, facts(512)))) {
+        try (TextEncoder encoder = TextEncoder.forTexts(files, TokenLimits.maxLength(files, facts(512)), new StageTimer())) {
             List<Encoded> rows = encoder.encode(List.of("hello world deploy model fast slow", "hello"));
             assertEquals(8, rows.get(0).length());
             assertEquals(3, rows.get(1).length());
@@ -81,7 +81,7 @@ class TextEncoderTest {
         SnapshotFiles files = SnapshotFiles.read(dir, Json.object().put("model_type", "bert")
                 .put("max_position_embeddings", 512).put("type_vocab_size", 2));
         assertEquals(256, TokenLimits.maxLength(files, facts(512)));
-        try (TextEncoder encoder = TextEncoder.forTexts(files, TokenLimits.maxLength(files, facts(512)))) {
+        try (TextEncoder encoder = TextEncoder.forTexts(files, TokenLimits.maxLength(files, facts(512)), new StageTimer())) {
             List<Encoded> rows = encoder.encode(List.of("Hello, wörld!", words(300)));
             assertEquals(List.of("[CLS]", "hello", ",", "world", "!", "[SEP]"), List.of(rows.get(0).tokens()));
             assertEquals("wörld", "Hello, wörld!".substring(rows.get(0).starts()[3], rows.get(0).ends()[3]));
@@ -92,7 +92,7 @@ class TextEncoderTest {
     @Test
     void longInputsAreCutToTheModelsLimit() {
         SnapshotFiles files = wordPiece(128);
-        try (TextEncoder encoder = TextEncoder.forTexts(files, TokenLimits.maxLength(files, facts(512)))) {
+        try (TextEncoder encoder = TextEncoder.forTexts(files, TokenLimits.maxLength(files, facts(512)), new StageTimer())) {
             Encoded row = encoder.encode(List.of(words(600))).getFirst();
             assertEquals(128, row.length());
             assertEquals("[SEP]", row.tokens()[127]);
@@ -104,7 +104,7 @@ class TextEncoderTest {
         SnapshotFiles files = wordPiece(128);
         String text = "😀 Hello wörld, café";
         CodePointText chars = new CodePointText(text);
-        try (TextEncoder encoder = TextEncoder.forTexts(files, 128)) {
+        try (TextEncoder encoder = TextEncoder.forTexts(files, 128, new StageTimer())) {
             Encoded row = encoder.encode(List.of(text)).getFirst();
             List<String> slices = new ArrayList<>();
             for (int t = 0; t < row.length(); t++) {
@@ -128,7 +128,7 @@ class TextEncoderTest {
     void aLongContextBecomesOverlappingChunksOfContextTokens() {
         SnapshotFiles files = wordPiece(128);
         String context = words(300);
-        try (TextEncoder pairs = TextEncoder.forQuestionContext(files, 64, 16)) {
+        try (TextEncoder pairs = TextEncoder.forQuestionContext(files, 64, 16, new StageTimer())) {
             List<Encoded> chunks = pairs.encodePair("what is the capital", context);
             assertTrue(chunks.size() > 3, "chunks: " + chunks.size());
             int[] previousContextStarts = null;
@@ -161,7 +161,7 @@ class TextEncoderTest {
         TinyCheckpoints.builder(Family.ROBERTA, Head.BASE).write(robertaDir);
         SnapshotFiles roberta = SnapshotFiles.read(robertaDir, readConfig(robertaDir));
         long pad = Vocabulary.of(roberta).padTokenId();
-        try (TextEncoder encoder = TextEncoder.forTexts(roberta, 128)) {
+        try (TextEncoder encoder = TextEncoder.forTexts(roberta, 128, new StageTimer())) {
             EncoderBatch batch = PipelineContext.batch(encoder.encode(List.of("hello world", "hello")), pad, facts(robertaDir));
             assertNull(batch.tokenTypeIds());
             assertEquals(pad, batch.inputIds()[1][batch.sequenceLength() - 1]);
@@ -169,7 +169,7 @@ class TextEncoderTest {
         Path bertDir = createDirectories(dir.resolve("bert"));
         TinyCheckpoints.builder(Family.BERT, Head.BASE).write(bertDir);
         SnapshotFiles bert = SnapshotFiles.read(bertDir, readConfig(bertDir));
-        try (TextEncoder pairs = TextEncoder.forQuestionContext(bert, 64, 16)) {
+        try (TextEncoder pairs = TextEncoder.forQuestionContext(bert, 64, 16, new StageTimer())) {
             EncoderBatch batch = PipelineContext.batch(pairs.encodePair("who", "john smith"), 0, facts(bertDir));
             assertArrayEquals(new long[] {0, 0, 0, 1, 1, 1}, batch.tokenTypeIds()[0]);
         }

@@ -69,7 +69,7 @@ class TokenizerGoldenTest {
     void idsAndOffsetsEqualTransformers(Path dir) {
         JsonNode golden = read(dir.resolve("golden.json"));
         SnapshotFiles files = SnapshotFiles.read(dir, read(dir.resolve("config.json")));
-        try (TextEncoder encoder = TextEncoder.forTexts(files, 512)) {
+        try (TextEncoder encoder = TextEncoder.forTexts(files, 512, new StageTimer())) {
             for (JsonNode check : golden.path("tokenizer_checks")) {
                 String text = check.path("text").asText();
                 Encoded row = check.has("text_pair")

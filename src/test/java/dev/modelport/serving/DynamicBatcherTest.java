@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.modelport.config.ErrorCode;
 import dev.modelport.config.ModelportException;
 import dev.modelport.pipeline.Pipeline;
+import dev.modelport.pipeline.StageListener;
 import dev.modelport.pipeline.Task;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -50,6 +51,10 @@ class DynamicBatcherTest {
         }
 
         @Override
+        public void listen(StageListener listener) {
+        }
+
+        @Override
         public JsonNode run(JsonNode inputs, JsonNode parameters) {
             calls.add(inputs);
             return inputs.isTextual() ? upper(JsonNodeFactory.instance.arrayNode().add(inputs)).get(0) : upper(inputs);
@@ -85,7 +90,7 @@ class DynamicBatcherTest {
 
     @Test
     void requestsQueuedWhileTheDeviceIsBusyShareOneCall() throws Exception {
-        batcher = new DynamicBatcher("t", pipeline, device, workers, 16, 0, 100, sizes);
+        batcher = new DynamicBatcher("t", pipeline, device, workers, 16, 0, 100, sizes, StageListener.NONE);
         device.acquire();
         List<Pending> pending = new ArrayList<>();
         pending.add(batcher.submit(input("{\"inputs\": \"a\"}")));
@@ -105,7 +110,7 @@ class DynamicBatcherTest {
 
     @Test
     void aBadRequestInAMergedCallFailsAloneAndTheOthersStillGetAnswers() throws Exception {
-        batcher = new DynamicBatcher("t", pipeline, device, workers, 16, 0, 100, sizes);
+        batcher = new DynamicBatcher("t", pipeline, device, workers, 16, 0, 100, sizes, StageListener.NONE);
         device.acquire();
         Pending good = batcher.submit(input("{\"inputs\": \"a\"}"));
         Pending bad = batcher.submit(input("{\"inputs\": \"!\"}"));
@@ -120,7 +125,7 @@ class DynamicBatcherTest {
 
     @Test
     void theQueueIsBoundedAndAbandonedRequestsAreDroppedUnrun() throws Exception {
-        batcher = new DynamicBatcher("t", pipeline, device, workers, 1, 0, 2, sizes);
+        batcher = new DynamicBatcher("t", pipeline, device, workers, 1, 0, 2, sizes, StageListener.NONE);
         device.acquire();
         Pending first = batcher.submit(input("{\"inputs\": \"first\"}"));
         while (batcher.waiting() > 0) {
@@ -141,7 +146,7 @@ class DynamicBatcherTest {
 
     @Test
     void closingAnswersEveryRequestItTookOrQueued() throws Exception {
-        batcher = new DynamicBatcher("t", pipeline, device, workers, 1, 0, 10, sizes);
+        batcher = new DynamicBatcher("t", pipeline, device, workers, 1, 0, 10, sizes, StageListener.NONE);
         device.acquire();
         Pending held = batcher.submit(input("{\"inputs\": \"held\"}"));
         while (batcher.waiting() > 0) {

@@ -101,11 +101,11 @@ class ServingApiTest {
         assertEquals(0, stats.path("errors").asLong(), stats.toString());
         assertTrue(stats.path("avg_latency_ms").asDouble() > 0, stats.toString());
         String metrics = http.get("/q/metrics").raw().body();
-        assertTrue(metrics.contains("modelport_inference_requests_total{deployment=\"batched\",outcome=\"success\",task=\"text-classification\"}"),
+        assertTrue(metrics.contains("modelport_inference_requests_total{deployment=\"batched\",outcome=\"success\",task=\"text-classification\""),
                 "requests counted by deployment, task and outcome");
         assertTrue(metrics.contains("modelport_inference_duration_seconds_bucket{deployment=\"batched\""), "a latency histogram");
-        assertTrue(metrics.contains("modelport_queue_depth{deployment=\"batched\"}"));
-        assertTrue(metrics.contains("modelport_model_memory_bytes{deployment=\"batched\"}"));
+        assertTrue(metrics.contains("modelport_queue_depth{deployment=\"batched\""));
+        assertTrue(metrics.contains("modelport_model_memory_bytes{deployment=\"batched\""));
     }
 
     private JsonNode infer(String id, Object body) {

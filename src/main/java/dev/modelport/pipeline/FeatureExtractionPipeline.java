@@ -39,15 +39,27 @@ final class FeatureExtractionPipeline implements Pipeline {
         return Task.FEATURE_EXTRACTION;
     }
 
+    /**
+     * {@code inputs}: a string, a list of strings, or a list of token-id lists ({@link TokenIds}: used
+     * as they are, without the instruction prompt or lowercasing, since they are already tokens).
+     */
     @Override
     public JsonNode run(JsonNode inputs, JsonNode parameters) {
-        TextInputs texts = TextInputs.parse(inputs);
         Params params = Params.of(parameters);
         String mode = params.choice("pooling", POOLING_PARAM, null);
         Pooling effective = pooling.with(mode == null || mode.equals("none") ? null : List.of(mode),
                 params.optionalBool("normalize"));
 
-        List<Encoded> rows = encode(SentencePrompts.apply(prompts.choose(params), texts.texts()));
+        List<Encoded> rows;
+        boolean batched;
+        if (TokenIds.isBatch(inputs)) {
+            rows = TokenIds.rows(inputs, context.model().spec().facts().vocabSize(), context.encoder().maxLength());
+            batched = true;
+        } else {
+            TextInputs texts = TextInputs.parse(inputs);
+            rows = encode(SentencePrompts.apply(prompts.choose(params), texts.texts()));
+            batched = texts.batched();
+        }
         FloatTensor hidden = context.hiddenStates(rows);
         ArrayNode results = Json.array();
         for (int b = 0; b < rows.size(); b++) {
@@ -65,7 +77,7 @@ final class FeatureExtractionPipeline implements Pipeline {
                 vectorJson(results.addArray(), effective.pool(hidden, b, rows.get(b).length()));
             }
         }
-        return texts.batched() ? results : results.get(0);
+        return batched ? results : results.get(0);
     }
 
     @Override

@@ -56,20 +56,9 @@ final class OpenAiChoices {
             return choices;
         } catch (RuntimeException e) {
             for (GenerationCall call : calls) {
-                release(call, e);
+                call.abandon(e); // a call already ended by its failed prepare stays as it was
             }
             throw e;
-        }
-    }
-
-    /** Ends an admitted call that will not run, with the outcome of the error that stopped its request. */
-    private static void release(GenerationCall call, RuntimeException why) {
-        try {
-            call.prepare(() -> {
-                throw why;
-            });
-        } catch (RuntimeException expected) {
-            // prepare ends the call (once: a call already ended stays as it was) and rethrows
         }
     }
 

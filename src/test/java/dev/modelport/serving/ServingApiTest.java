@@ -255,7 +255,8 @@ class ServingApiTest {
 
         assertEquals(400, http.post("/v1/embeddings", "{oops").status());
         assertEquals("invalid_request_error", http.post("/v1/embeddings", "{oops").body().path("error").path("type").asText());
-        assertEquals(400, http.post("/v1/embeddings", Map.of("model", "embed", "input", List.of(1, 2))).status());
+        // token ids are inputs (tokenIdInputsEmbedLikeTheirText); a list mixing ids and a string is not
+        assertEquals(400, http.post("/v1/embeddings", Map.of("model", "embed", "input", List.of(1, "two"))).status());
         assertEquals(400, http.post("/v1/embeddings", Map.of("model", "embed", "input", "x", "encoding_format", "int8")).status());
         assertEquals(400, http.post("/v1/embeddings", Map.of("model", "embed", "input", "x", "temperature", 1)).status());
     }

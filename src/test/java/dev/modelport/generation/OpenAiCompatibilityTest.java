@@ -255,6 +255,12 @@ class OpenAiCompatibilityTest {
 
         post("/v1/completions", body.formatted(9, "")).then().statusCode(400)
                 .body("error.message", containsString("MAX_CHOICES"));
+        // 8 choices admitted, then their prompt refused: every slot is given back
+        double refusedBefore = LiveGeneration.metric("modelport_inference_requests_total", "gen-gpt2", "bad_input");
+        post("/v1/completions", body.formatted(8, "").replace("\"Hello\"", "[15496, 99999999]")).then().statusCode(400);
+        assertEquals(0, LiveGeneration.metric("modelport_queue_depth", "gen-gpt2", null), "no choice left in flight");
+        assertEquals(refusedBefore + 8, LiveGeneration.awaitMetric("modelport_inference_requests_total", "gen-gpt2",
+                "bad_input", refusedBefore + 8), "each choice counted once");
         post("/v1/completions", body.formatted(0, "")).then().statusCode(400);
     }
 

@@ -11,6 +11,7 @@ import dev.modelport.lifecycle.Deployment;
 import dev.modelport.lifecycle.DeploymentRegistry;
 import dev.modelport.lifecycle.DeploymentSnapshot;
 import dev.modelport.lifecycle.DeploymentStatus;
+import dev.modelport.pipeline.TokenIds;
 import dev.modelport.serving.InferenceInput;
 import dev.modelport.serving.ModelServer;
 import dev.modelport.serving.ServedModel;
@@ -65,14 +66,16 @@ public class OpenAiEmbeddingsResource {
         }
     }
 
-    private record Request(String model, List<String> texts, boolean base64, Integer dimensions) {
+    /**
+     * @param inputs the pipeline's inputs: a list of strings, or a list of token-id lists
+     * @param texts the strings (for the token count); null for token ids, whose count is their length
+     */
+    private record Request(String model, ArrayNode inputs, List<String> texts, boolean base64, Integer dimensions) {
     }
 
     private OpenAiEmbeddingList embed(Request req) {
         ServedModel model = served(req.model());
-        ArrayNode inputs = JsonNodeFactory.instance.arrayNode();
-        req.texts().forEach(inputs::add);
-        InferenceInput input = new InferenceInput(inputs, JsonNodeFactory.instance.objectNode());
+        InferenceInput input = new InferenceInput(req.inputs(), JsonNodeFactory.instance.objectNode());
         input.checkLimits(config.limits().maxInputsPerRequest(), config.limits().maxInputChars());
         JsonNode vectors = model.infer(input).result();
         List<OpenAiEmbeddingList.Item> data = new ArrayList<>(vectors.size());
@@ -83,7 +86,14 @@ public class OpenAiEmbeddingsResource {
             }
             data.add(new OpenAiEmbeddingList.Item("embedding", i, req.base64() ? OpenAiVectors.base64(v) : v));
         }
-        int tokens = model.countTokens(req.texts()).orElse(0);
+        int tokens = 0;
+        if (req.texts() == null) {
+            for (JsonNode ids : req.inputs()) {
+                tokens += ids.size();
+            }
+        } else {
+            tokens = model.countTokens(req.texts()).orElse(0);
+        }
         return new OpenAiEmbeddingList("list", data, req.model(), new OpenAiEmbeddingList.Usage(tokens, tokens));
     }
 
@@ -122,8 +132,22 @@ public class OpenAiEmbeddingsResource {
         if (!model.isTextual() || model.asText().isBlank()) {
             throw new ModelportException(ErrorCode.INVALID_REQUEST, "\"model\" (a deployment id) is required");
         }
-        return new Request(model.asText(), texts(tree.path("input")), base64(tree.path("encoding_format")),
-                dimensions(tree.path("dimensions")));
+        JsonNode input = tree.path("input");
+        boolean base64 = base64(tree.path("encoding_format"));
+        Integer dimensions = dimensions(tree.path("dimensions"));
+        ArrayNode inputs = JsonNodeFactory.instance.arrayNode();
+        // token ids (what LangChain's OpenAIEmbeddings sends by default) go to the model as they are
+        if (TokenIds.isSequence(input)) {
+            inputs.add(input);
+            return new Request(model.asText(), inputs, null, base64, dimensions);
+        }
+        if (TokenIds.isBatch(input)) {
+            inputs.addAll((ArrayNode) input);
+            return new Request(model.asText(), inputs, null, base64, dimensions);
+        }
+        List<String> texts = texts(input);
+        texts.forEach(inputs::add);
+        return new Request(model.asText(), inputs, texts, base64, dimensions);
     }
 
     private static List<String> texts(JsonNode input) {
@@ -134,14 +158,15 @@ public class OpenAiEmbeddingsResource {
             List<String> texts = new ArrayList<>(input.size());
             for (JsonNode item : input) {
                 if (!item.isTextual()) {
-                    throw new ModelportException(ErrorCode.INVALID_INPUT,
-                            "\"input\" must be a string or a list of strings (token arrays are not accepted)");
+                    throw new ModelportException(ErrorCode.INVALID_INPUT, "\"input\" must be a string, a list of strings,"
+                            + " a list of token ids or a list of token-id lists (each non-empty), not a mix");
                 }
                 texts.add(item.asText());
             }
             return texts;
         }
-        throw new ModelportException(ErrorCode.INVALID_INPUT, "\"input\" must be a string or a non-empty list of strings");
+        throw new ModelportException(ErrorCode.INVALID_INPUT, "\"input\" must be a string, a non-empty list of strings,"
+                + " a list of token ids or a list of token-id lists");
     }
 
     private static boolean base64(JsonNode format) {

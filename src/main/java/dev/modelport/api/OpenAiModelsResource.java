@@ -36,6 +36,7 @@ public class OpenAiModelsResource {
     }
 
     private static OpenAiModelList.Model model(DeploymentSnapshot s) {
-        return new OpenAiModelList.Model(s.deploymentId(), "model", s.createdAt().getEpochSecond(), "modelport");
+        return new OpenAiModelList.Model(s.deploymentId(), "model", s.createdAt().getEpochSecond(), "modelport", s.task(),
+                s.request() == null ? null : s.request().modelId());
     }
 }

@@ -102,6 +102,10 @@ public interface ModelportConfig {
         /** MAX_BODY_BYTES: request body size limit. */
         @WithDefault("10485760")
         long maxBodyBytes();
+
+        /** MAX_CHOICES: the most choices ({@code n}) one OpenAI completion request may ask for. */
+        @WithDefault("8")
+        int maxChoices();
     }
 
     interface Serving {

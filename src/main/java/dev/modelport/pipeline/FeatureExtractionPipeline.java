@@ -43,6 +43,10 @@ final class FeatureExtractionPipeline implements Pipeline {
         return Task.FEATURE_EXTRACTION;
     }
 
+    /**
+     * {@code inputs}: a string, a list of strings, or a list of token-id lists ({@link TokenIds}: used
+     * as they are, without the instruction prompt or lowercasing, since they are already tokens).
+     */
     @Override
     public JsonNode run(JsonNode inputs, JsonNode parameters) {
         Params params = Params.of(parameters);
@@ -55,7 +59,16 @@ final class FeatureExtractionPipeline implements Pipeline {
         Pooling effective = pooling.with(mode == null || mode.equals("none") ? null : List.of(mode),
                 params.optionalBool("normalize"));
 
-        List<Encoded> rows = encode(SentencePrompts.apply(prompts.choose(params), texts.texts()));
+        List<Encoded> rows;
+        boolean batched;
+        if (TokenIds.isBatch(inputs)) {
+            rows = TokenIds.rows(inputs, context.model().spec().facts().vocabSize(), context.encoder().maxLength());
+            batched = true;
+        } else {
+            TextInputs texts = TextInputs.parse(inputs);
+            rows = encode(SentencePrompts.apply(prompts.choose(params), texts.texts()));
+            batched = texts.batched();
+        }
         FloatTensor hidden = context.hiddenStates(rows);
         ArrayNode results = Json.array();
         for (int b = 0; b < rows.size(); b++) {
@@ -73,7 +86,7 @@ final class FeatureExtractionPipeline implements Pipeline {
                 vectorJson(results.addArray(), effective.pool(hidden, b, rows.get(b).length()));
             }
         }
-        return texts.batched() ? results : results.get(0);
+        return batched ? results : results.get(0);
     }
 
     @Override

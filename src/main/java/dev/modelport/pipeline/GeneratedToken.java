@@ -7,6 +7,12 @@ package dev.modelport.pipeline;
  *     while it might still be a stop string or half a character add nothing now; held-back text
  *     comes with a later token), so the texts of all tokens concatenate to the generated text
  * @param logprob natural log-probability of the token under the distribution it was drawn from
+ * @param logprobs the raw model's log-probabilities, when the parameters asked for them
+ *     ({@code top_n_tokens}); null otherwise
  */
-public record GeneratedToken(long id, String text, double logprob, boolean special) {
+public record GeneratedToken(long id, String text, double logprob, boolean special, TokenLogprobs logprobs) {
+
+    public GeneratedToken(long id, String text, double logprob, boolean special) {
+        this(id, text, logprob, special, null);
+    }
 }

@@ -26,11 +26,20 @@ public final class GenerationChatTemplate {
     public record Message(String role, String content) {
     }
 
+    /**
+     * A loop over a message's content ({@code for part in message['content']}, {@code in m.content}):
+     * the template renders content parts itself (vLLM's "openai" content format detection).
+     */
+    private static final java.util.regex.Pattern LOOPS_OVER_CONTENT = java.util.regex.Pattern.compile(
+            "for\\s+\\w+\\s+in\\s+\\w+\\s*(\\[\\s*['\"]content['\"]\\s*\\]|\\.content\\b)");
+
     private final String template;
     private final Map<String, Object> tokens;
     private final Jinjava jinjava;
+    private final boolean takesContentParts;
 
     private GenerationChatTemplate(String template, Map<String, Object> tokens) {
+        this.takesContentParts = LOOPS_OVER_CONTENT.matcher(template).find();
         this.template = ChatTemplateSyntax.toJinjava(template);
         this.tokens = tokens;
         this.jinjava = ChatTemplateEnvironment.jinjava();
@@ -72,6 +81,14 @@ public final class GenerationChatTemplate {
             }
         }
         return new GenerationChatTemplate(template, tokens);
+    }
+
+    /**
+     * Whether the template iterates a message's {@code content} as a list of parts; when it does not,
+     * text parts are joined into one string before rendering (as vLLM does for such templates).
+     */
+    public boolean takesContentParts() {
+        return takesContentParts;
     }
 
     /** The prompt for {@code messages}, ending with the assistant's turn opened. */

@@ -12,9 +12,15 @@ import java.util.Set;
  * @param seed null = a fresh random seed
  * @param topK 0 = no top-k filter
  * @param eosTokenIds the tokens that end the generation (may be empty)
+ * @param topNTokens null: no raw log-probabilities; n &gt;= 0: each token's raw log-probability and the
+ *     n most probable alternatives ({@link TokenLogprobs}); TGI's {@code top_n_tokens}
  */
 public record GenerationParams(int maxNewTokens, boolean doSample, double temperature, int topK, double topP,
-        double repetitionPenalty, Long seed, List<String> stop, boolean returnFullText, Set<Long> eosTokenIds) {
+        double repetitionPenalty, Long seed, List<String> stop, boolean returnFullText, Set<Long> eosTokenIds,
+        Integer topNTokens) {
+
+    /** The most alternatives per token, as OpenAI's {@code top_logprobs} and vLLM's default max_logprobs allow. */
+    public static final int MAX_TOP_N_TOKENS = 20;
 
     /** When neither the request nor generation_config.json says how many tokens to generate. */
     static final int DEFAULT_MAX_NEW_TOKENS = 256;
@@ -50,7 +56,25 @@ public record GenerationParams(int maxNewTokens, boolean doSample, double temper
             throw Params.invalid("'stop' strings must not be empty");
         }
         return new GenerationParams(maxNew, doSample, temperature, topK, topP, penalty, seed,
-                stop == null ? List.of() : List.copyOf(stop), p.bool("return_full_text", true), defaults.eosTokenIds());
+                stop == null ? List.of() : List.copyOf(stop), p.bool("return_full_text", true), defaults.eosTokenIds(),
+                topNTokens(parameters, p));
+    }
+
+    private static Integer topNTokens(JsonNode parameters, Params p) {
+        if (!p.has("top_n_tokens") || p.isExplicitNull("top_n_tokens")) {
+            return null;
+        }
+        JsonNode n = parameters.get("top_n_tokens");
+        if (!n.canConvertToExactIntegral() || n.asInt() < 0 || n.asInt() > MAX_TOP_N_TOKENS) {
+            throw Params.invalid("'top_n_tokens' must be an integer from 0 to " + MAX_TOP_N_TOKENS + ", got " + n);
+        }
+        return n.asInt();
+    }
+
+    /** These parameters with another seed (the n choices of one OpenAI request: seed + i). */
+    public GenerationParams withSeed(Long other) {
+        return new GenerationParams(maxNewTokens, doSample, temperature, topK, topP, repetitionPenalty, other, stop,
+                returnFullText, eosTokenIds, topNTokens);
     }
 
     private static double nonNegative(Params p, String name, double fallback) {

@@ -12,8 +12,19 @@ import java.util.SplittableRandom;
  */
 final class SamplingStrategy {
 
-    /** The chosen token and its log-probability under the distribution it was chosen from. */
-    record Choice(long id, double logprob) {
+    /**
+     * The chosen token and its log-probability under the distribution it was chosen from.
+     *
+     * @param raw the raw logits' log-probabilities when {@code top_n_tokens} asked for them, else null
+     */
+    record Choice(long id, double logprob, Raw raw) {
+        Choice(long id, double logprob) {
+            this(id, logprob, null);
+        }
+    }
+
+    /** Log-softmax of the unprocessed logits: the chosen token's and the top n (most probable first). */
+    record Raw(double logprob, long[] topIds, double[] topLogprobs) {
     }
 
     private final GenerationParams params;
@@ -26,6 +37,14 @@ final class SamplingStrategy {
 
     /** @param seen the prompt's and the generated tokens (for the repetition penalty); {@code logits} is modified */
     Choice next(float[] logits, Collection<Long> seen) {
+        // the raw distribution is read before the processors below change the logits in place
+        float[] raw = params.topNTokens() == null ? null : logits.clone();
+        Choice choice = choose(logits, seen);
+        return raw == null ? choice : new Choice(choice.id(), choice.logprob(), raw(raw, (int) choice.id(),
+                params.topNTokens()));
+    }
+
+    private Choice choose(float[] logits, Collection<Long> seen) {
         if (params.repetitionPenalty() != 1.0) {
             float penalty = (float) params.repetitionPenalty();
             for (long id : seen) {
@@ -120,6 +139,40 @@ final class SamplingStrategy {
             out[i] /= sum;
         }
         return out;
+    }
+
+    /** The log-softmax at {@code chosen} and the {@code n} largest, found in one pass with a small sorted window. */
+    static Raw raw(float[] logits, int chosen, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (float l : logits) {
+            max = Math.max(max, l);
+        }
+        double sum = 0;
+        for (float l : logits) {
+            sum += Math.exp(l - max);
+        }
+        double logZ = max + Math.log(sum);
+        int[] top = new int[n];
+        int kept = 0;
+        for (int i = 0; i < logits.length && n > 0; i++) {
+            if (kept == n && logits[i] <= logits[top[n - 1]]) {
+                continue;
+            }
+            int at = kept == n ? n - 1 : kept++;
+            // ties keep the lower id first, as torch.topk does on CPU in practice
+            while (at > 0 && logits[top[at - 1]] < logits[i]) {
+                top[at] = top[at - 1];
+                at--;
+            }
+            top[at] = i;
+        }
+        long[] ids = new long[kept];
+        double[] values = new double[kept];
+        for (int k = 0; k < kept; k++) {
+            ids[k] = top[k];
+            values[k] = logits[top[k]] - logZ;
+        }
+        return new Raw(logits[chosen] - logZ, ids, values);
     }
 
     private static double logSoftmaxAt(float[] logits, int index) {

@@ -68,7 +68,7 @@ final class Seq2SeqSearch {
 
     private List<Hypothesis> greedy(EncodedInputs encoded, int row, Seq2SeqDecoding d, Watch watch) {
         SamplingStrategy sampler = d.doSample() ? new SamplingStrategy(new GenerationParams(d.maxLength(), true,
-                d.temperature(), d.topK(), d.topP(), 1.0, d.seed(), List.of(), false, Set.of())) : null;
+                d.temperature(), d.topK(), d.topP(), 1.0, d.seed(), List.of(), false, Set.of(), null)) : null;
         long[] ids = new long[d.maxLength()];
         ids[0] = d.decoderStart();
         int length = 1;

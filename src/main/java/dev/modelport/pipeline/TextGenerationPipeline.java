@@ -189,7 +189,21 @@ public final class TextGenerationPipeline implements GenerationPipeline {
     }
 
     public int checkPrompt(String prompt, boolean addSpecialTokens) {
-        return checked(encode(prompt, addSpecialTokens)).length;
+        return promptIds(prompt, addSpecialTokens).length;
+    }
+
+    /** The prompt's token ids, checked against the context length (INPUT_TOO_LARGE, INVALID_INPUT when empty). */
+    public long[] promptIds(String prompt, boolean addSpecialTokens) {
+        return checked(encode(prompt, addSpecialTokens));
+    }
+
+    /**
+     * A prompt given as token ids (OpenAI's token-array prompts), used as they are: no special tokens
+     * are added. INVALID_INPUT for an id outside the vocabulary, INPUT_TOO_LARGE over the context.
+     */
+    public long[] checkIds(long[] ids) {
+        TokenIds.checkVocabulary(ids, model.vocabSize());
+        return checked(ids);
     }
 
     private long[] checked(long[] promptIds) {
@@ -214,7 +228,17 @@ public final class TextGenerationPipeline implements GenerationPipeline {
      */
     public GenerationResult generate(String prompt, GenerationParams params, GenerationListener listener,
             boolean addSpecialTokens, boolean useCache) {
-        long[] promptIds = checked(encode(prompt, addSpecialTokens));
+        return generate(checked(encode(prompt, addSpecialTokens)), prompt, params, listener, useCache);
+    }
+
+    /** Generates from checked prompt ids ({@link #promptIds}, {@link #checkIds}). */
+    public GenerationResult generate(long[] promptIds, GenerationParams params, GenerationListener listener) {
+        return generate(promptIds, null, params, listener, true);
+    }
+
+    /** @param prompt the prompt's text for return_full_text; null decodes it from the ids when needed */
+    private GenerationResult generate(long[] promptIds, String prompt, GenerationParams params, GenerationListener listener,
+            boolean useCache) {
         int context = model.contextLength();
         int budget = Math.min(params.maxNewTokens(), context - promptIds.length);
         SamplingStrategy sampler = new SamplingStrategy(params);
@@ -239,7 +263,8 @@ public final class TextGenerationPipeline implements GenerationPipeline {
                     boolean eos = params.eosTokenIds().contains(id);
                     boolean special = specialIds.contains(id);
                     String piece = eos ? "" : text.add(id);
-                    GeneratedToken token = new GeneratedToken(id, piece, choice.logprob(), special);
+                    TokenLogprobs logprobs = logprobs(id, choice.raw());
+                    GeneratedToken token = new GeneratedToken(id, piece, choice.logprob(), special, logprobs);
                     if (eos) {
                         finish = "eos_token";
                     } else if (text.stopped()) {
@@ -247,7 +272,7 @@ public final class TextGenerationPipeline implements GenerationPipeline {
                     }
                     boolean last = eos || text.stopped() || tokens.size() + 1 == budget;
                     if (last) {
-                        token = new GeneratedToken(id, piece + text.finish(), choice.logprob(), special);
+                        token = new GeneratedToken(id, piece + text.finish(), choice.logprob(), special, logprobs);
                     }
                     tokens.add(token);
                     if (!listener.onToken(token, last ? finish : null)) {
@@ -271,8 +296,21 @@ public final class TextGenerationPipeline implements GenerationPipeline {
             }
         }
         String generated = text.text();
-        return new GenerationResult(params.returnFullText() ? prompt + generated : generated, generated, List.copyOf(tokens),
-                promptIds.length, finish);
+        String full = !params.returnFullText() ? generated
+                : (prompt == null ? tokenizer.decode(promptIds, true) : prompt) + generated;
+        return new GenerationResult(full, generated, List.copyOf(tokens), promptIds.length, finish);
+    }
+
+    /** The sampler's raw log-probabilities with each alternative's text; null when not asked for. */
+    private TokenLogprobs logprobs(long id, SamplingStrategy.Raw raw) {
+        if (raw == null) {
+            return null;
+        }
+        List<TokenLogprobs.Alternative> top = new ArrayList<>(raw.topIds().length);
+        for (int i = 0; i < raw.topIds().length; i++) {
+            top.add(new TokenLogprobs.Alternative(raw.topIds()[i], tokenText(raw.topIds()[i]), raw.topLogprobs()[i]));
+        }
+        return new TokenLogprobs(tokenText(id), raw.logprob(), List.copyOf(top));
     }
 
     /** The next-token logits of the whole sequence run again from position 0 (no cache kept). */

@@ -64,6 +64,16 @@ public final class GenerationCall {
         return run(client, true, generation);
     }
 
+    /**
+     * Ends a call that will not run because its request failed before generating (one request's
+     * several choices are admitted together; when a later one finds the queue full or the prompt is
+     * refused, the others end here): counted as {@code rejected} for a full queue, else as the error's
+     * outcome, and its slot freed.
+     */
+    public void abandon(RuntimeException why) {
+        end(why instanceof ModelportException e && e.code() == ErrorCode.QUEUE_FULL ? "rejected" : ServedModel.outcomeOf(why));
+    }
+
     /** Milliseconds since admission. */
     public double elapsedMs() {
         return (System.nanoTime() - startNanos) / 1e6;

@@ -160,6 +160,43 @@ class ServingApiTest {
         assertVector(nativeVectors.get(0), decoded, "base64");
     }
 
+    /** LangChain's OpenAIEmbeddings sends token ids by default: ids embed like the text they tokenize. */
+    @Test
+    void tokenIdInputsEmbedLikeTheirText() throws Exception {
+        List<String> texts = List.of("hello world", "the capital of france is paris");
+        JsonNode nativeVectors = infer("embed", Map.of("inputs", texts));
+        List<List<Long>> ids = new ArrayList<>();
+        try (ai.djl.huggingface.tokenizers.HuggingFaceTokenizer tokenizer = ai.djl.huggingface.tokenizers.HuggingFaceTokenizer
+                .newInstance(root("serving-org/embedder").resolve("tokenizer.json"))) {
+            for (String text : texts) {
+                ids.add(java.util.Arrays.stream(tokenizer.encode(text).getIds()).boxed().toList());
+            }
+        }
+        ServingHttp.Answer many = http.post("/v1/embeddings", Map.of("model", "embed", "input", ids));
+        assertEquals(200, many.status(), many.raw().body());
+        assertEquals(2, many.body().path("data").size());
+        for (int i = 0; i < texts.size(); i++) {
+            assertEquals(i, many.body().path("data").get(i).path("index").asInt());
+            assertVector(nativeVectors.get(i), toFloats(many.body().path("data").get(i).path("embedding")), texts.get(i));
+        }
+        assertEquals(ids.get(0).size() + ids.get(1).size(), many.body().path("usage").path("prompt_tokens").asInt());
+
+        ServingHttp.Answer one = http.post("/v1/embeddings", Map.of("model", "embed", "input", ids.get(0),
+                "encoding_format", "base64"));
+        assertEquals(200, one.status(), one.raw().body());
+        assertEquals(1, one.body().path("data").size(), "a flat list of ints is one input");
+
+        ServingHttp.Answer outside = http.post("/v1/embeddings", Map.of("model", "embed", "input", List.of(101, 10_000_000)));
+        assertEquals(400, outside.status(), outside.raw().body());
+        assertEquals("invalid_input", outside.body().path("error").path("code").asText());
+        assertTrue(outside.body().path("error").path("message").asText().contains("Token id 10000000 is outside"),
+                outside.raw().body());
+        ServingHttp.Answer mixed = http.post("/v1/embeddings", Map.of("model", "embed", "input", List.of("text", List.of(101))));
+        assertEquals(400, mixed.status(), mixed.raw().body());
+        ServingHttp.Answer empty = http.post("/v1/embeddings", Map.of("model", "embed", "input", List.of(List.of())));
+        assertEquals(400, empty.status(), empty.raw().body());
+    }
+
     @Test
     void dimensionsTruncateAndRenormalizeNormalizedVectors() {
         JsonNode full = infer("embed", Map.of("inputs", "hello world"));
@@ -199,7 +236,8 @@ class ServingApiTest {
 
         assertEquals(400, http.post("/v1/embeddings", "{oops").status());
         assertEquals("invalid_request_error", http.post("/v1/embeddings", "{oops").body().path("error").path("type").asText());
-        assertEquals(400, http.post("/v1/embeddings", Map.of("model", "embed", "input", List.of(1, 2))).status());
+        // token ids are inputs (tokenIdInputsEmbedLikeTheirText); a list mixing ids and a string is not
+        assertEquals(400, http.post("/v1/embeddings", Map.of("model", "embed", "input", List.of(1, "two"))).status());
         assertEquals(400, http.post("/v1/embeddings", Map.of("model", "embed", "input", "x", "encoding_format", "int8")).status());
         assertEquals(400, http.post("/v1/embeddings", Map.of("model", "embed", "input", "x", "temperature", 1)).status());
     }

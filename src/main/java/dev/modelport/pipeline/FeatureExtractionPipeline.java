@@ -54,7 +54,6 @@ final class FeatureExtractionPipeline implements Pipeline {
         if (inputs != null && inputs.isObject()) {
             return SentenceSimilarityPipeline.similarity(this, inputs, params);
         }
-        TextInputs texts = TextInputs.parse(inputs);
         String mode = params.choice("pooling", POOLING_PARAM, null);
         Pooling effective = pooling.with(mode == null || mode.equals("none") ? null : List.of(mode),
                 params.optionalBool("normalize"));

@@ -183,7 +183,15 @@ def main():
                 batch = ok(post(base, "predict", {"inputs": [["I like you"], ["a", "b"]], "raw_scores": True}))
                 expect(len(batch) == 2 and isinstance(batch[0], list), batch)
 
-            check(c, "POST /predict", predict)
+            def wrapped_predict():
+                # a dedicated port's /predict is Modelport's own wrapped route, not TEI's (README, docs/TEI.md)
+                answer = ok(post(base, "predict", {"inputs": "I like you. I love you"}))
+                expect(answer.get("status") == "success" and {"label", "score"} <= set(answer["result"][0]), answer)
+
+            if where == "dedicated":
+                check(c, "POST /predict (Modelport's wrapped route on a dedicated port)", wrapped_predict)
+            else:
+                check(c, "POST /predict", predict)
             if "rerank" not in deployments or deployments["rerank"]["id"] != deployments["text-classification"]["id"]:
                 check(c, "POST /rerank on a classifier (424)",
                       lambda: tei_error(post(base, "rerank", {"query": "q", "texts": ["a"]}), 424))

@@ -80,7 +80,7 @@ public class TeiResource {
                     .put("normalize", TeiRequests.bool(body, "normalize", true));
             putIfSet(parameters, "prompt_name", prompt);
             InferenceInput input = limited(texts, parameters);
-            checkLengths(tokenization(model).lengths(texts, prompt), tokenization(model).maxInputLength(), body);
+            checkLengths(tokenization(model), tokens -> tokens.lengths(texts, prompt), body);
             JsonNode vectors = model.infer(input).result();
             List<float[]> out = new ArrayList<>(vectors.size());
             for (JsonNode v : vectors) {
@@ -104,7 +104,7 @@ public class TeiResource {
             ObjectNode parameters = JsonNodeFactory.instance.objectNode().put("pooling", "none");
             putIfSet(parameters, "prompt_name", prompt);
             InferenceInput input = limited(texts, parameters);
-            checkLengths(tokenization(model).lengths(texts, prompt), tokenization(model).maxInputLength(), body);
+            checkLengths(tokenization(model), tokens -> tokens.lengths(texts, prompt), body);
             return model.infer(input).result();
         });
     }
@@ -132,7 +132,7 @@ public class TeiResource {
             putIfSet(parameters, "prompt_name", prompt);
             // the limits count the sentences and the source (as the texts embedded in one batch)
             limited(texts, parameters);
-            checkLengths(tokenization(model).lengths(texts, prompt), tokenization(model).maxInputLength(), options);
+            checkLengths(tokenization(model), tokens -> tokens.lengths(texts, prompt), options);
             InferenceInput input = new InferenceInput(inputs, parameters);
             return model.infer(input).result();
         });
@@ -151,9 +151,9 @@ public class TeiResource {
             JsonNode body = TeiRequests.object(json, raw, RerankRequest.FIELDS);
             RerankRequest req = RerankRequest.parse(body);
             InferenceInput input = new InferenceInput(Reranking.inputs(req.query(), req.texts()), Reranking.parameters());
-            input.checkLimits(config.limits().maxInputsPerRequest(), config.limits().maxInputChars());
+            withinLimits(input);
             List<String> queries = req.texts().stream().map(t -> req.query()).toList();
-            checkLengths(tokenization(model).pairLengths(queries, req.texts()), tokenization(model).maxInputLength(), body);
+            checkLengths(tokenization(model), tokens -> tokens.pairLengths(queries, req.texts()), body);
             return Reranking.rank(model.infer(input).result(), req.texts(), req.rawScores(), req.returnText(), req.topN());
         });
     }
@@ -176,9 +176,8 @@ public class TeiResource {
                 parameters.put("function_to_apply", "none");
             }
             InferenceInput input = new InferenceInput(inputs.classifierInputs(), parameters);
-            input.checkLimits(config.limits().maxInputsPerRequest(), config.limits().maxInputChars());
-            Tokenization tokens = tokenization(model);
-            checkLengths(inputs.lengths(tokens), tokens.maxInputLength(), body);
+            withinLimits(input);
+            checkLengths(tokenization(model), inputs::lengths, body);
             JsonNode labels = model.infer(input).result();
             return inputs.batched() ? labels : labels.get(0);
         });
@@ -193,8 +192,7 @@ public class TeiResource {
             ServedModel model = ready(id);
             JsonNode body = TeiRequests.object(json, raw, TOKENIZE);
             List<String> texts = TeiRequests.texts(body.path("inputs"));
-            new InferenceInput(body.path("inputs"), null)
-                    .checkLimits(config.limits().maxInputsPerRequest(), config.limits().maxInputChars());
+            withinLimits(new InferenceInput(body.path("inputs"), null));
             return tokenization(model).tokenize(texts, TeiRequests.bool(body, "add_special_tokens", true),
                     TeiRequests.text(body, "prompt_name"));
         });
@@ -263,7 +261,11 @@ public class TeiResource {
     private InferenceInput limited(List<String> texts, ObjectNode parameters) {
         ArrayNode inputs = JsonNodeFactory.instance.arrayNode();
         texts.forEach(inputs::add);
-        InferenceInput input = new InferenceInput(inputs, parameters);
+        return withinLimits(new InferenceInput(inputs, parameters));
+    }
+
+    /** MAX_INPUTS_PER_REQUEST and MAX_INPUT_CHARS, checked before anything is tokenized. */
+    private InferenceInput withinLimits(InferenceInput input) {
         input.checkLimits(config.limits().maxInputsPerRequest(), config.limits().maxInputChars());
         return input;
     }
@@ -272,7 +274,10 @@ public class TeiResource {
      * TEI's length rule: an input longer than the model takes is an error unless {@code truncate}; a
      * truncated input is cut at its end, so {@code truncation_direction: Left} is refused when it would matter.
      */
-    private static void checkLengths(int[] lengths, int max, JsonNode options) {
+    private static void checkLengths(Tokenization tokens, java.util.function.Function<Tokenization, int[]> count,
+                                     JsonNode options) {
+        int[] lengths = count.apply(tokens);
+        int max = tokens.maxInputLength();
         boolean truncate = TeiRequests.bool(options, "truncate", false);
         boolean left = TeiRequests.leftTruncation(options);
         for (int i = 0; i < lengths.length; i++) {

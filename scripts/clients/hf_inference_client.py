@@ -9,10 +9,7 @@ has one, at its dedicated port's root (http://127.0.0.1:<port>). Environment (th
 Prints "PASS <client> <call>" or "FAIL <client> <call>: <why>" per call, "SKIP ..." for what is absent;
 exits 1 when any call failed.
 """
-import json
-import os
 import sys
-import traceback
 
 try:
     from huggingface_hub import InferenceClient
@@ -20,34 +17,9 @@ except ImportError:
     print("SKIP huggingface_hub.InferenceClient: not installed")
     sys.exit(0)
 
-URL = os.environ.get("MODELPORT_URL", "http://127.0.0.1:8000").rstrip("/")
-DEPLOYMENTS = json.loads(os.environ.get("MODELPORT_DEPLOYMENTS") or "{}")
-TOKEN = os.environ.get("MODELPORT_API_KEY") or None
-failed = False
+from clientkit import API_KEY as TOKEN, DEPLOYMENTS, URL, Skip, exit_code, expect, run
 
 
-class Skip(Exception):
-    pass
-
-
-def run(client, call, check):
-    global failed
-    try:
-        check()
-        print(f"PASS {client} {call}", flush=True)
-    except Skip as e:
-        print(f"SKIP {client} {call}: {e}", flush=True)
-    except Exception as e:  # noqa: BLE001 - any failure of the client is a FAIL line
-        failed = True
-        detail = f"{type(e).__name__}: {e}".replace("\n", " ")[:300]
-        print(f"FAIL {client} {call}: {detail}", flush=True)
-        if os.environ.get("VERBOSE"):
-            traceback.print_exc()
-
-
-def expect(condition, what):
-    if not condition:
-        raise AssertionError(what)
 
 
 def number(x):
@@ -216,4 +188,4 @@ for task, calls in CALLS.items():
         for call, check in calls:
             run(client_name, call, lambda: check(client))
 
-sys.exit(1 if failed else 0)
+sys.exit(exit_code())

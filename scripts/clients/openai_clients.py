@@ -11,39 +11,12 @@ exits 1 when any call failed. A client that is not installed is a SKIP line (exi
 """
 import base64
 import json
-import os
 import struct
 import sys
-import traceback
 
-URL = os.environ.get("MODELPORT_URL", "http://127.0.0.1:8000").rstrip("/")
-DEPLOYMENTS = json.loads(os.environ.get("MODELPORT_DEPLOYMENTS") or "{}")
-KEY = os.environ.get("MODELPORT_API_KEY") or None
-failed = False
+from clientkit import API_KEY as KEY, DEPLOYMENTS, URL, Skip, exit_code, expect, run
 
 
-class Skip(Exception):
-    pass
-
-
-def run(client, call, check):
-    global failed
-    try:
-        check()
-        print(f"PASS {client} {call}", flush=True)
-    except Skip as e:
-        print(f"SKIP {client} {call}: {e}", flush=True)
-    except Exception as e:  # noqa: BLE001 - any failure of the client is a FAIL line
-        failed = True
-        detail = f"{type(e).__name__}: {e}".replace("\n", " ")[:300]
-        print(f"FAIL {client} {call}: {detail}", flush=True)
-        if os.environ.get("VERBOSE"):
-            traceback.print_exc()
-
-
-def expect(condition, what):
-    if not condition:
-        raise AssertionError(what)
 
 
 def deployment(task):
@@ -285,7 +258,7 @@ def main():
     generator = deployment("text-generation")
     openai_sdk(embedder, generator)
     langchain(embedder, generator)
-    return 1 if failed else 0
+    return exit_code()
 
 
 if __name__ == "__main__":

@@ -9,28 +9,14 @@ MODELPORT_URL, MODELPORT_DEPLOYMENTS; prints PASS/FAIL/SKIP lines, exits 1 on an
 Standard library only, so it runs without any client package installed.
 """
 import json
-import os
 import re
 import shutil
 import subprocess
 import sys
 import urllib.request
 
-BASE = os.environ.get("MODELPORT_URL", "http://127.0.0.1:8000").rstrip("/")
-DEPLOYMENTS = json.loads(os.environ.get("MODELPORT_DEPLOYMENTS") or "{}")
+from clientkit import DEPLOYMENTS, URL as BASE, exit_code, run as check
 TEXT_FORMAT = "text/plain; version=0.0.4"
-failed = False
-
-
-def report(client, call, error=None):
-    global failed
-    if error is None:
-        print(f"PASS {client} {call}")
-    else:
-        failed = True
-        print(f"FAIL {client} {call}: {error}")
-
-
 def get(path, accept=None):
     request = urllib.request.Request(BASE + path)
     if accept is not None:
@@ -44,14 +30,6 @@ def post(path, body):
                                      headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=120) as response:
         return response.status
-
-
-def check(client, call, test):
-    try:
-        error = test()
-    except Exception as e:  # a refused connection, an HTTP error: the call failed
-        error = f"{type(e).__name__}: {e}"
-    report(client, call, error)
 
 
 def text_format(accept):
@@ -113,4 +91,4 @@ else:
         return None if result.returncode == 0 and not problems else problems.replace("\n", "; ")
     check("promtool", "check-metrics", lint)
 
-sys.exit(1 if failed else 0)
+sys.exit(exit_code())

@@ -21,29 +21,7 @@ import os
 import sys
 from urllib.parse import urlparse
 
-FAILED = False
-
-
-def report(client, call, error=None):
-    global FAILED
-    if error is None:
-        print(f"PASS {client} {call}", flush=True)
-    else:
-        FAILED = True
-        print(f"FAIL {client} {call}: {error}", flush=True)
-
-
-def check(client, call, fn):
-    try:
-        fn()
-        report(client, call)
-    except Exception as e:  # noqa: BLE001 - every failure is reported, none stops the run
-        report(client, call, f"{type(e).__name__}: {e}")
-
-
-def expect(condition, message):
-    if not condition:
-        raise AssertionError(message)
+from clientkit import exit_code, expect, run as check
 
 
 def norm(v):
@@ -198,7 +176,7 @@ def main():
 
     if "feature-extraction" not in deployments:
         print("SKIP huggingface_hub, langchain_huggingface: no feature-extraction deployment")
-        return 1 if FAILED else 0
+        return exit_code()
     base = f"{url}/models/{deployments['feature-extraction']['id']}"
     try:
         from huggingface_hub import InferenceClient
@@ -230,7 +208,7 @@ def main():
     if probe.status_code in (404, 405):
         print(f"SKIP huggingface_hub, langchain_huggingface: POST {base} answers {probe.status_code}"
               " (the raw Hugging Face route POST /models/<id> is not served)")
-        return 1 if FAILED else 0
+        return exit_code()
     try:
         from huggingface_hub import InferenceClient
     except ImportError:
@@ -255,7 +233,7 @@ def main():
             expect(len(query) == len(docs[0]), "query vector")
 
         check("langchain_huggingface", "HuggingFaceEndpointEmbeddings.embed_documents/embed_query", langchain)
-    return 1 if FAILED else 0
+    return exit_code()
 
 
 if __name__ == "__main__":
